@@ -1,0 +1,262 @@
+"""Shared fixtures: real Redis, real PostgreSQL, live Daphne servers and real Chromium.
+
+A test that needs a service that is missing is skipped with the reason, unless REQUIRE_SERVICES=1
+(set by .ci/run), in which case it fails.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+REPO = Path(__file__).resolve().parent.parent
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+def missing_service(reason: str) -> None:
+    """Skip locally, fail in CI."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"required service missing: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _collected_static() -> None:
+    """Collect static files once, so templates find their content-hashed names and SRI values."""
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0, clear=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+# --- Redis -------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    import redis
+
+    url = settings.TEST_REDIS_URL
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=1)
+        client.ping()
+        client.close()
+    except Exception as exc:
+        missing_service(f"Redis at {url} does not answer ({exc.__class__.__name__})")
+    return url
+
+
+@pytest.fixture
+def redis_client(redis_url: str) -> Iterator[object]:
+    """A client on the test's own Redis database number, flushed before and after."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    client.flushdb()
+    yield client
+    client.flushdb()
+    client.close()
+
+
+# --- PostgreSQL --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def postgres_required() -> None:
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        missing_service("DATABASE_URL does not point at PostgreSQL")
+
+
+# --- Live Daphne servers -----------------------------------------------------------------------
+
+
+@dataclass
+class LiveServer:
+    url: str
+    ws_url: str
+    port: int
+    process: subprocess.Popen[bytes]
+    log_path: Path
+    env: dict[str, str] = field(default_factory=dict)
+
+    def logs(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+
+
+def _base_server_env(tmp: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_SETTINGS"))}
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "helpline.settings",
+            "SECRET_KEY": "live-test-secret-" + "y" * 40,
+            "HELPLINE_DEMO": "1",
+            "HELPLINE_VAR_DIR": str(tmp),
+            "STATIC_ROOT": str(settings.STATIC_ROOT),
+            "SERVE_STATIC": "1",
+            "PYTHONUNBUFFERED": "1",
+            "LOG_LEVEL": "DEBUG",
+        }
+    )
+    env.pop("REDIS_URL", None)
+    return env
+
+
+@pytest.fixture(scope="session")
+def live_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[], str]]:
+    """A factory of fresh, migrated databases for servers in subprocesses.
+
+    Migrates once into a template (a PostgreSQL template database, or an SQLite file) and hands
+    out copies, so each live server starts from a clean database in well under a second.
+    """
+    db = settings.DATABASES["default"]
+    created: list[str] = []
+    tmp = tmp_path_factory.mktemp("livedb")
+    env = _base_server_env(tmp)
+    if db["ENGINE"] == "django.db.backends.postgresql":
+        import psycopg
+
+        base = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+        template = f"{db['NAME']}_live_template"
+        admin = psycopg.connect(f"{base}/postgres", autocommit=True)
+        admin.execute(f'DROP DATABASE IF EXISTS "{template}"')
+        admin.execute(f'CREATE DATABASE "{template}"')
+        env["DATABASE_URL"] = f"{base}/{template}"
+        subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=REPO, env=env, check=True)
+
+        def make() -> str:
+            name = f"{db['NAME']}_live_{uuid.uuid4().hex[:8]}"
+            admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+            created.append(name)
+            return f"{base}/{name}"
+
+        yield make
+        for name in [*created, template]:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+    else:
+        template_file = tmp / "template.sqlite3"
+        env["DATABASE_URL"] = f"sqlite:///{template_file}"
+        subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=REPO, env=env, check=True)
+
+        def make() -> str:
+            copy = tmp / f"live-{uuid.uuid4().hex[:8]}.sqlite3"
+            shutil.copy(template_file, copy)
+            return f"sqlite:///{copy}"
+
+        yield make
+
+
+@pytest.fixture
+def daphne_server(
+    tmp_path: Path, live_database: Callable[[], str]
+) -> Iterator[Callable[..., LiveServer]]:
+    """Start real Daphne processes on free loopback ports: `daphne_server(redis_url=..., database_url=...)`."""
+    servers: list[LiveServer] = []
+
+    def start(*, redis_url: str | None = None, database_url: str | None = None, **extra_env: str) -> LiveServer:
+        port = free_port()
+        env = _base_server_env(tmp_path)
+        env["DATABASE_URL"] = database_url or live_database()
+        if redis_url:
+            env["REDIS_URL"] = redis_url
+        env.update(extra_env)
+        log_path = tmp_path / f"daphne-{port}.log"
+        log = log_path.open("wb")
+        process = subprocess.Popen(
+            [sys.executable, "-m", "helpline.serve", "--bind", "127.0.0.1", "--port", str(port)],
+            cwd=REPO,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        server = LiveServer(f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}", port, process, log_path, env)
+        servers.append(server)
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"daphne exited early:\n{server.logs()}")
+            try:
+                with urllib.request.urlopen(f"{server.url}/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except Exception:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"daphne did not become healthy:\n{server.logs()}") from None
+            time.sleep(0.1)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+# --- Chromium through Playwright ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        missing_service(f"Chromium not found at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def new_context(browser: object) -> Iterator[Callable[..., object]]:
+    contexts: list[object] = []
+
+    def make(**kwargs: object) -> object:
+        context = browser.new_context(**kwargs)  # type: ignore[attr-defined]
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()  # type: ignore[attr-defined]
