@@ -130,9 +130,9 @@ def build_vector() -> dict[str, Any]:
         "description": (
             "Worked example for suite v1. Byte strings are lower-case hex (fields ending in _hex) or "
             "base64url without padding (wire fields and fields ending in _b64). Every value is "
-            "reproducible from the private keys and inputs except certificate.signature_hex and "
-            "hs_offer.sig: ECDSA signatures are randomised, so check them by verifying, not by "
-            "comparing bytes."
+            "reproducible from the private keys and inputs except certificate.signature_hex (which "
+            "hs_offer.sig_cert carries) and hs_offer.sig: ECDSA signatures are randomised, so check "
+            "them by verifying, not by comparing bytes."
         ),
         "version": e2ee.VERSION,
         "now": NOW,

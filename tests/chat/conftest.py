@@ -1,13 +1,13 @@
 """Fixtures for the E2EE tests: a loopback static server for chat/static and a Chromium page that
 has imported the browser module as `window.E2EE`.
 
-Browser tests skip when /usr/bin/chromium is missing, unless REQUIRE_SERVICES=1, where they fail.
+Chromium comes from the `browser` fixture in tests/conftest.py, which skips when /usr/bin/chromium
+is missing, unless REQUIRE_SERVICES=1, where it fails.
 """
 
 from __future__ import annotations
 
 import functools
-import os
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -16,17 +16,7 @@ from typing import Any
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
 STATIC_ROOT = Path(__file__).resolve().parents[2] / "chat" / "static"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 BLANK = b"<!doctype html><html lang=en><title>e2ee test</title></html>"
 
 
@@ -61,27 +51,10 @@ def e2ee_static_server() -> Iterator[str]:
         server.server_close()
 
 
-@pytest.fixture(scope="session")
-def e2ee_browser() -> Iterator[Any]:
-    if not os.path.exists(CHROMIUM):
-        reason = f"{CHROMIUM} is not installed"
-        if os.environ.get("REQUIRE_SERVICES") == "1":
-            pytest.fail(f"{reason} and REQUIRE_SERVICES=1")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
 @pytest.fixture
-def e2ee_page(e2ee_browser: Any, e2ee_static_server: str) -> Iterator[Any]:
+def e2ee_page(browser: Any, e2ee_static_server: str) -> Iterator[Any]:
     """A fresh page (own context, so own IndexedDB) with `window.E2EE` set to the module."""
-    context = e2ee_browser.new_context()
+    context = browser.new_context()
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
