@@ -18,7 +18,7 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, User
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
@@ -141,7 +141,7 @@ def check_identity_key(identifier: str) -> IdentityKey:
     return key
 
 
-def do_request_certification(*, user: AbstractBaseUser, public_key: str, pseudonym: str = "") -> IdentityKey:
+def do_request_certification(*, user: User, public_key: str, pseudonym: str = "") -> IdentityKey:
     """Record a counsellor's new identity public key (base64url point), pending certification."""
     try:
         point = e2ee.b64d(public_key, exact=e2ee.POINT_BYTES, what="public key")
@@ -222,7 +222,7 @@ def do_revoke(
     return key
 
 
-def certified_key_for(user: AbstractBaseUser, *, now: dt.datetime | None = None) -> IdentityKey | None:
+def certified_key_for(user: User, *, now: dt.datetime | None = None) -> IdentityKey | None:
     """The user's newest certified key that has not expired, or None."""
     return (
         IdentityKey.objects.filter(user=user, status=IdentityKey.Status.CERTIFIED, expires_at__gt=now or timezone.now())
