@@ -1,8 +1,8 @@
 """Fixtures for the E2EE tests: a loopback static server for chat/static and a Chromium page that
 has imported the browser module as `window.E2EE`.
 
-Chromium comes from the `browser` fixture in tests/conftest.py, which skips when /usr/bin/chromium
-is missing, unless REQUIRE_SERVICES=1, where it fails.
+Browser tests skip when /usr/bin/chromium is missing, unless REQUIRE_SERVICES=1, where they fail
+(`missing_service` in tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, missing_service
 
 STATIC_ROOT = Path(__file__).resolve().parents[2] / "chat" / "static"
 BLANK = b"<!doctype html><html lang=en><title>e2ee test</title></html>"
@@ -51,10 +53,29 @@ def e2ee_static_server() -> Iterator[str]:
         server.server_close()
 
 
+@pytest.fixture(scope="module")
+def e2ee_browser() -> Iterator[Any]:
+    """Chromium for one test module at a time.
+
+    Module scope on purpose: a sync Playwright session left running for the whole test session
+    keeps its event loop alive and breaks pytest-asyncio tests that run after it.
+    """
+    if not Path(CHROMIUM).exists():
+        missing_service(f"Chromium not found at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
 @pytest.fixture
-def e2ee_page(browser: Any, e2ee_static_server: str) -> Iterator[Any]:
+def e2ee_page(e2ee_browser: Any, e2ee_static_server: str) -> Iterator[Any]:
     """A fresh page (own context, so own IndexedDB) with `window.E2EE` set to the module."""
-    context = browser.new_context()
+    context = e2ee_browser.new_context()
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
