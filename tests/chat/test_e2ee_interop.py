@@ -4,14 +4,13 @@ module, in both role assignments. The browser counsellor uses its IndexedDB iden
 from __future__ import annotations
 
 import os
+import re
 import time
 
 import pytest
 
 from chat import e2ee
 from tests.chat.conftest import run_js
-
-pytestmark = pytest.mark.browser
 
 MESSAGES = 50
 NOW = int(time.time())
@@ -102,6 +101,7 @@ def _exchange(page, python_cipher: e2ee.ChatCipher, python_name: str, browser_na
     assert python_cipher.sent == python_cipher.received == MESSAGES
 
 
+@pytest.mark.browser
 def test_it_interoperates_with_a_browser_seeker_and_python_counsellor(e2ee_page) -> None:
     root = e2ee.generate_ephemeral()
     identity = e2ee.generate_ephemeral()
@@ -119,6 +119,7 @@ def test_it_interoperates_with_a_browser_seeker_and_python_counsellor(e2ee_page)
     _exchange(e2ee_page, cipher, "counsellor", "seeker")
 
 
+@pytest.mark.browser
 def test_it_interoperates_with_a_browser_counsellor_and_python_seeker(e2ee_page) -> None:
     root = e2ee.generate_ephemeral()
     identity = run_js(e2ee_page, BROWSER_COUNSELLOR, {"step": "identity"})
@@ -142,6 +143,7 @@ def test_it_interoperates_with_a_browser_counsellor_and_python_seeker(e2ee_page)
     _exchange(e2ee_page, cipher, "seeker", "counsellor")
 
 
+@pytest.mark.browser
 def test_it_refuses_tampering_and_gaps_in_the_browser(e2ee_page) -> None:
     send, receive = os.urandom(32), os.urandom(32)
     session_id = e2ee.b64e(os.urandom(16))
@@ -180,3 +182,13 @@ def test_it_refuses_tampering_and_gaps_in_the_browser(e2ee_page) -> None:
         "good": '{"t":"text","body":"0"}',
         "received": 1,
     }
+
+
+def test_it_needs_no_other_file_so_it_works_under_a_content_hashed_name() -> None:
+    from tests.chat.conftest import STATIC_ROOT
+
+    source = (STATIC_ROOT / "chat" / "js" / "e2ee.js").read_text()
+    assert not re.search(r"^\s*(import|export\s+\*)\s|\bimport\s*\(|\bfrom\s+[\"']", source, re.MULTILINE)
+    assert "importScripts" not in source
+    assert "eval(" not in source and "new Function" not in source
+    assert "http://" not in source and "https://" not in source
