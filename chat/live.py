@@ -478,8 +478,9 @@ async def do_block(*, counsellor: int, sid: str) -> bool:
 
 async def do_wrapup(*, counsellor: int, frame: protocol.Frame) -> str:
     """File the structured wrap-up of an ended chat: only aggregate counters change."""
-    from helpline.counters import dimension, do_count_rows
     from helpline.wrapup import check_wrapup
+
+    from helpline.counters import dimension, do_count_rows
 
     sid = frame["session"]
     try:

@@ -31,7 +31,9 @@ def serving_counsellors(presences: Iterable[Presence], language: str, pathway: s
     return [p for p in presences if p.online and p.state != "offline" and p.serves(language, pathway)]
 
 
-def shared_queue_keys(presences: Iterable[Presence], language: str, pathway: str, known_keys: Iterable[str]) -> list[str]:
+def shared_queue_keys(
+    presences: Iterable[Presence], language: str, pathway: str, known_keys: Iterable[str]
+) -> list[str]:
     """The queues that compete with this chat for the same counsellors.
 
     A chat's position counts the chats ahead of it in every queue served by a counsellor who
@@ -63,4 +65,4 @@ def wait_estimate(*, position: int, slots: int, mean_handle_seconds: float | Non
         return None
     mean = mean_handle_seconds or DEFAULT_HANDLE_SECONDS
     rounds = math.ceil(position / slots) - 0.5
-    return max(0, int(round(rounds * mean / 60.0)) * 60)
+    return max(0, round(rounds * mean / 60.0) * 60)

@@ -16,8 +16,6 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, missing_service
-
 STATIC_ROOT = Path(__file__).resolve().parents[2] / "chat" / "static"
 BLANK = b"<!doctype html><html lang=en><title>e2ee test</title></html>"
 
@@ -54,22 +52,8 @@ def e2ee_static_server() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def e2ee_browser() -> Iterator[Any]:
-    """Chromium for one test module at a time.
-
-    Module scope on purpose: a sync Playwright session left running for the whole test session
-    keeps its event loop alive and breaks pytest-asyncio tests that run after it.
-    """
-    if not Path(CHROMIUM).exists():
-        missing_service(f"Chromium not found at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield instance
-        finally:
-            instance.close()
+def e2ee_browser(browser: Any) -> Any:
+    return browser
 
 
 @pytest.fixture

@@ -36,7 +36,9 @@ def new_chat(*, score: float = 100.0, language: str = "en", pathway: str = "self
     )
 
 
-def counsellor(uid: int, *, limit: int = 2, languages: tuple[str, ...] = ("en",), pathways: tuple[str, ...] = ()) -> Presence:
+def counsellor(
+    uid: int, *, limit: int = 2, languages: tuple[str, ...] = ("en",), pathways: tuple[str, ...] = ()
+) -> Presence:
     return Presence(
         user_id=uid, name=f"c{uid}", state="available", limit=limit, languages=languages, pathways=pathways,
         channel=f"chan-{uid}", online=True,
