@@ -44,7 +44,7 @@ class Socket:
             frame = await self.receive(timeout)
             if frame["type"] == kind and all(frame.get(k) == v for k, v in fields.items()):
                 return frame
-            if frame["type"] not in ("queue", "queue_summary", "floor", "status", "peer", "pong", "ack"):
+            if frame["type"] not in ("hello", "queue", "queue_summary", "floor", "status", "peer", "pong", "ack"):
                 raise AssertionError(f"expected {kind}, got {frame}")
 
     async def expect_close(self, timeout: float = 3) -> int:

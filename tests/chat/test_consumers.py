@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from collections.abc import AsyncIterator, Callable
@@ -19,12 +18,22 @@ from helpline import metrics
 from helpline.models import Counter
 from tests.chat.live_helpers import Counsellor, Seeker, Socket, connect_pair
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Serialized rollback keeps the shipped defaults (triage questions, opening hours) between tests.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture(autouse=True)
 def _no_background_janitor(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(janitor, "AUTOSTART", False)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches() -> None:
+    from helpline.hours import clear_schedule_cache
+    from helpline.triage import clear_catalogue_cache
+
+    clear_schedule_cache()
+    clear_catalogue_cache()
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -284,7 +293,7 @@ async def test_a_whole_encrypted_chat_with_wrapup_and_feedback(
     assert (await worker.expect("error"))["code"] == "wrapup_required"
     await worker.send({
         "type": "wrapup", "session": session, "concern": "own_thoughts", "protective_action": "yes",
-        "referrals": ["therapy"], "risk": [], "outcome": "support_given",
+        "referrals": ["therapy"], "risk": ["none"], "outcome": "support_given",
     })
     await worker.expect("wrapup_saved", session=session)
     await seeker.send({"type": "feedback", "answers": {"helpful": "yes", "would_return": "unsure"}})
@@ -565,11 +574,8 @@ async def test_a_flooding_socket_is_throttled(live: LiveStore, root_public: byte
     for _ in range(200):
         await seeker.send({"type": "ping"})
     codes = []
-    while True:
-        try:
-            frame = await seeker.receive(0.5)
-        except (AssertionError, asyncio.TimeoutError):
-            break
+    while not await seeker.nothing(0.3):
+        frame = await seeker.receive()
         codes.append(frame.get("code") or frame["type"])
     assert "rate_limited" in codes
     assert codes.count("pong") < 200
