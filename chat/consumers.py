@@ -10,7 +10,7 @@ from typing import Any
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from chat import janitor, live, protocol
+from chat import health, janitor, live, protocol
 from chat.access import StaffIdentity, socket_staff_identity
 from chat.store.base import Presence, StoreUnavailable
 from helpline.addresses import scope_address_key
@@ -19,6 +19,9 @@ logger = logging.getLogger(__name__)
 
 MAX_VIOLATIONS = 5
 CONNECTIONS_PER_MINUTE = 30
+STAFF_CONNECTIONS_PER_MINUTE = 30
+# The `ended` reason when live state was lost (Redis restarted): the chat cannot go on.
+REASON_INTERRUPTED = "interrupted"
 
 
 class FrameBudget:
@@ -47,8 +50,32 @@ class BaseConsumer(AsyncWebsocketConsumer):
     async def websocket_connect(self, message: dict[str, Any]) -> None:
         self.violations = 0
         self.throttled = 0
+        self.told_unavailable = False
         self.budget = FrameBudget(frames_per_second=20, burst=60, bytes_per_second=512 * 1024)
+        health.watch(self)
         await super().websocket_connect(message)
+
+    async def websocket_disconnect(self, message: dict[str, Any]) -> None:
+        health.unwatch(self)
+        await super().websocket_disconnect(message)
+
+    # -- the live-state store (and the channel layer, both Redis) going away and coming back -------
+    async def unavailable(self) -> None:
+        await self.send(text_data=protocol.error_frame("store_unavailable", "please wait a moment and try again"))
+
+    async def store_down(self) -> None:
+        """chat.health: this worker cannot reach the store. Say so once; the socket stays open."""
+        if not self.told_unavailable:
+            self.told_unavailable = True
+            await self.unavailable()
+
+    async def store_back(self) -> None:
+        """chat.health: the store answers again. Subclasses check what they were part of."""
+        self.told_unavailable = False
+
+    async def layer_unavailable(self, event: dict[str, Any]) -> None:
+        """chat.layers: this socket's channel could not be read (Redis is down)."""
+        await self.store_down()
 
     async def send_frames(self, frames: list[str]) -> None:
         for text in frames:
@@ -80,7 +107,7 @@ class BaseConsumer(AsyncWebsocketConsumer):
         try:
             await getattr(self, "on_" + frame.type)(frame)
         except StoreUnavailable:
-            await self.send(text_data=protocol.error_frame("store_unavailable", "please wait a moment and try again"))
+            await self.unavailable()
         except Exception:
             # Never a stack trace to the client, never the frame in the log.
             logger.exception("%s failed handling a %s frame", type(self).__name__, frame.type)
@@ -111,7 +138,7 @@ class SeekerConsumer(BaseConsumer):
                 await self.send(text_data=protocol.error_frame("rate_limited", "too many connections; wait a minute"))
                 await self.close(code=protocol.CLOSE_RATE_LIMITED)
         except StoreUnavailable:
-            await self.send(text_data=protocol.error_frame("store_unavailable", "please wait a moment and try again"))
+            await self.unavailable()
 
     async def disconnect(self, code: int) -> None:
         self.stop_position_updates()
@@ -120,6 +147,22 @@ class SeekerConsumer(BaseConsumer):
                 await live.do_seeker_disconnect(sid=self.sid, channel=self.channel_name)
             except StoreUnavailable:
                 pass
+
+    async def store_back(self) -> None:
+        await super().store_back()
+        if not self.need_chat():
+            return
+        try:
+            chat = await live.store().get_chat(self.sid)  # type: ignore[arg-type]
+        except StoreUnavailable:
+            return
+        if chat is None:
+            # Redis came back empty: the chat is gone, and the person is told so plainly.
+            self.stop_position_updates()
+            self.state = "ended"
+            await self.send(text_data=protocol.frame("ended", reason=REASON_INTERRUPTED))
+        elif self.state == "queued":
+            self.start_position_updates()
 
     # -- position updates ------------------------------------------------------------------------
     def start_position_updates(self) -> None:
@@ -199,6 +242,8 @@ class SeekerConsumer(BaseConsumer):
             return
         reply = await live.do_relay(sid=self.sid, sender="s", seq=frame["seq"], ct=frame["ct"])  # type: ignore[arg-type]
         if reply:
+            if reply.startswith('{"type":"ended"'):
+                self.state = "ended"
             await self.send(text_data=reply)
 
     async def on_ack(self, frame: protocol.Frame) -> None:
@@ -245,21 +290,24 @@ class CounsellorConsumer(BaseConsumer):
     schemas = protocol.COUNSELLOR_IN
 
     async def connect(self) -> None:
-        self.staff: StaffIdentity | None = await socket_staff_identity(self.scope)
+        self.staff: StaffIdentity | None = None
         self.ticker: asyncio.Task[None] | None = None
+        self.sessions: set[str] = set()  # the chats this socket was told about, to say when one is lost
+        if await self.too_many_connections():
+            await self.accept()
+            await self.send(text_data=protocol.error_frame("rate_limited", "too many connections; wait a minute"))
+            await self.close(code=protocol.CLOSE_RATE_LIMITED)
+            return
+        self.staff = await socket_staff_identity(self.scope)
         if self.staff is None:
             await self.close(code=protocol.CLOSE_UNAUTHENTICATED)
             return
         await self.accept()
         janitor.ensure_running()
-        if self.staff.is_supervisor:
-            await self.channel_layer.group_add(live.SUPERVISORS_GROUP, self.channel_name)
         try:
-            presence, frames = await live.do_counsellor_connect(presence=Presence(
-                user_id=self.staff.user_id, name=self.staff.pseudonym, state="break", limit=self.staff.limit,
-                languages=self.staff.languages, pathways=self.staff.pathways, channel=self.channel_name, online=True,
-                since=time.time(),
-            ))
+            if self.staff.is_supervisor:
+                await self.channel_layer.group_add(live.SUPERVISORS_GROUP, self.channel_name)
+            presence, frames = await self.register()
         except StoreUnavailable:
             await self.send(text_data=protocol.error_frame("store_unavailable", "live state is unavailable"))
             await self.close(code=protocol.CLOSE_UNAVAILABLE)
@@ -271,17 +319,61 @@ class CounsellorConsumer(BaseConsumer):
         await self.send_frames(frames)
         self.ticker = asyncio.get_running_loop().create_task(self.tick())
 
+    async def too_many_connections(self) -> bool:
+        """Connection attempts per keyed address hash, counted before the session is looked up."""
+        addr = await scope_address_key(self.scope)
+        try:
+            return await live.store().hit(f"staffconn:{addr}", 60) > STAFF_CONNECTIONS_PER_MINUTE
+        except StoreUnavailable:
+            return False  # cannot count now; the session check still applies
+
+    async def register(self) -> tuple[Presence, list[str]]:
+        """Presence for this socket, and the frames of the counsellor's chats (which it now carries)."""
+        assert self.staff is not None
+        presence, frames = await live.do_counsellor_connect(presence=Presence(
+            user_id=self.staff.user_id, name=self.staff.pseudonym, state="break", limit=self.staff.limit,
+            languages=self.staff.languages, pathways=self.staff.pathways, channel=self.channel_name, online=True,
+            since=time.time(),
+        ))
+        self.sessions = {s for s in (chat_session(text) for text in frames) if s}
+        return presence, frames
+
+    async def store_back(self) -> None:
+        """Register again (Redis may have restarted empty) and say which chats were lost."""
+        await super().store_back()
+        if self.staff is None:
+            return
+        before = set(self.sessions)
+        try:
+            if self.staff.is_supervisor:
+                await self.channel_layer.group_add(live.SUPERVISORS_GROUP, self.channel_name)
+            presence, frames = await self.register()
+        except StoreUnavailable:
+            return
+        for sid in sorted(before - self.sessions):
+            await self.send(text_data=protocol.frame("ended", session=sid, reason=REASON_INTERRUPTED))
+        await self.send(text_data=self.status_frame(presence))
+        await self.send_frames(frames)
+
     async def disconnect(self, code: int) -> None:
         if self.ticker is not None:
             self.ticker.cancel()
         if self.staff is None:
             return
-        if self.staff.is_supervisor:
-            await self.channel_layer.group_discard(live.SUPERVISORS_GROUP, self.channel_name)
         try:
+            if self.staff.is_supervisor:
+                await self.channel_layer.group_discard(live.SUPERVISORS_GROUP, self.channel_name)
             await live.do_counsellor_disconnect(counsellor=self.staff.user_id, channel=self.channel_name)
         except StoreUnavailable:
             pass
+
+    async def relay_text(self, event: dict[str, Any]) -> None:
+        kind, sid = event.get("kind"), event.get("session")
+        if kind == "chat" and sid:
+            self.sessions.add(sid)
+        elif kind in ("ended", "reassigned") and sid:
+            self.sessions.discard(sid)
+        await self.send(text_data=event["text"])
 
     async def tick(self) -> None:
         """Push the queue summary (and, to supervisors, the floor) when it changes, at most each 2 s."""
@@ -405,6 +497,15 @@ class CounsellorConsumer(BaseConsumer):
 
     async def on_ping(self, frame: protocol.Frame) -> None:
         await self.send(text_data=protocol.frame("pong"))
+
+
+def chat_session(text: str) -> str | None:
+    """The session of a prebuilt `chat` frame (frames this module sent itself), else None."""
+    if not text.startswith('{"type":"chat"'):
+        return None
+    import json
+
+    return str(json.loads(text)["session"])
 
 
 async def audit(staff: StaffIdentity | None, action: str, target: str) -> None:

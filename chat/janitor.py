@@ -1,7 +1,9 @@
 """The janitor: one background task per worker process that acts on due deadlines.
 
 Grace periods and idle time-outs are deadlines in the live-state store; `pop_due` hands each
-one to exactly one worker, so any number of workers can run a janitor. It also samples staffed
+one to exactly one worker, so any number of workers can run a janitor. Each tick also tells
+chat.health whether the store answered, which is how this worker's sockets learn of an outage
+and of the store's return. It also samples staffed
 capacity once a minute (one worker per minute, by lock) into aggregate counters.
 """
 
@@ -13,7 +15,7 @@ import time
 
 from django.conf import settings
 
-from chat import live, protocol
+from chat import health, live, protocol
 from chat.store.base import StoreUnavailable
 from helpline import metrics
 
@@ -39,11 +41,13 @@ async def run_forever() -> None:
         try:
             await tick()
         except StoreUnavailable:
-            await asyncio.sleep(1.0)
+            await health.report(answered=False)
         except asyncio.CancelledError:
             raise
         except Exception:
             logger.exception("janitor tick failed")
+        else:
+            await health.report(answered=True)
         await asyncio.sleep(TICK_SECONDS)
 
 

@@ -385,7 +385,7 @@ async def _announce_assignment(chat: Chat, *, first_answer: bool) -> None:
         await count(metrics.CHAT_ANSWERED, {"priority": chat.priority, "pathway": chat.pathway,
                                              "language": chat.language})
         await count(metrics.WAIT_SECONDS, {"bin": metrics.bin_label(moment - chat.enqueued_at, metrics.WAIT_BINS)})
-    await send_to(chat.counsellor_channel, chat_frame(chat, moment=moment))
+    await send_to(chat.counsellor_channel, chat_frame(chat, moment=moment), kind="chat", session=chat.sid)
     await send_to(chat.seeker_channel, protocol.frame("assigned"), kind="assigned")
 
 

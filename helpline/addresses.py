@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -26,12 +27,27 @@ def _new_key() -> str:
     return secrets.token_hex(32)
 
 
+class _ProcessKey:
+    """The fallback while the cache cannot be reached (helpline.cache answers "nothing"): a key of
+    this process alone, replaced on the same schedule. Hashes made with it match nothing else,
+    which only means that limits count per worker until the cache is back."""
+
+    key: str = ""
+    made: float = 0.0
+
+    @classmethod
+    def get(cls) -> bytes:
+        if not cls.key or time.monotonic() - cls.made > settings.RATELIMIT_KEY_ROTATE_SECONDS:
+            cls.key, cls.made = _new_key(), time.monotonic()
+        return bytes.fromhex(cls.key)
+
+
 def _current_key() -> bytes:
     key = cache.get(_KEY_NAME)
     if key is None:
         cache.add(_KEY_NAME, _new_key(), timeout=settings.RATELIMIT_KEY_ROTATE_SECONDS)
         key = cache.get(_KEY_NAME)
-    return bytes.fromhex(key)
+    return bytes.fromhex(key) if key else _ProcessKey.get()
 
 
 async def _acurrent_key() -> bytes:
@@ -39,7 +55,7 @@ async def _acurrent_key() -> bytes:
     if key is None:
         await cache.aadd(_KEY_NAME, _new_key(), timeout=settings.RATELIMIT_KEY_ROTATE_SECONDS)
         key = await cache.aget(_KEY_NAME)
-    return bytes.fromhex(key)
+    return bytes.fromhex(key) if key else _ProcessKey.get()
 
 
 def _digest(key: bytes, address: str) -> str:

@@ -246,3 +246,17 @@ LOGGING = {
         "django.channels.server": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
+
+# --- Resilience (issue 7, docs/RESILIENCE.md) -------------------------------------------------
+# While Redis is down or restarting: the cache answers "nothing cached" instead of raising (pages
+# keep working, rate limits let requests through rather than refuse everyone), and the channel
+# layer tells each socket once instead of ending it.
+RATELIMIT_FAIL_OPEN = True
+if REDIS_HOSTS or REDIS_SENTINELS:
+    CACHES["default"]["BACKEND"] = "helpline.cache.FailSoftRedisCache"
+    CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": 1, "socket_timeout": 2}  # type: ignore[assignment]
+    CHANNEL_LAYERS["default"]["BACKEND"] = (
+        "chat.layers.ResilientRedisPubSubChannelLayer"
+        if CHANNEL_LAYER_KIND == "pubsub"
+        else "chat.layers.ResilientRedisChannelLayer"
+    )

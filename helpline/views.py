@@ -15,6 +15,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 from django.views.static import serve
 
+from helpline.ratelimits import limited
+
 logger = logging.getLogger(__name__)
 
 
@@ -24,6 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @csrf_exempt
+@limited(group="exit", rate="120/m")
 def exit_page(request: HttpRequest) -> HttpResponse:
     """Quick exit without JavaScript, and the target of the quick-exit script's beacon.
 
@@ -72,6 +75,7 @@ async def _live_store_answers() -> bool:
 
 
 @never_cache
+@limited(group="healthz", rate="600/m")
 async def healthz(request: HttpRequest) -> HttpResponse:
     database = await sync_to_async(_database_answers, thread_sensitive=True)()
     channel_layer, live_store = await asyncio.gather(_channel_layer_answers(), _live_store_answers())

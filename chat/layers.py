@@ -1,0 +1,89 @@
+"""Channel layers that survive a Redis outage.
+
+channels-redis raises redis' ConnectionError from `send`, `group_send`, `group_add` and `receive`
+while Redis is down. A consumer's receive loop in Channels has no error handling, so an exception
+from `receive` ends the consumer and Daphne closes the socket with 1011 ("internal error"). These
+subclasses change two things and nothing else:
+
+- `send`, `group_send`, `group_add` and `group_discard` raise `StoreUnavailable` instead, which
+  the consumers already answer with the documented `store_unavailable` frame;
+- `receive` does not raise: it hands the consumer one `layer.unavailable` event, then waits a
+  little before it asks Redis again, so the consumer stays open, tells its client, and picks up
+  where it left off when Redis is back.
+
+They keep nothing: no message is buffered here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from channels_redis.core import RedisChannelLayer
+from channels_redis.pubsub import RedisPubSubChannelLayer
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from chat.store.base import StoreUnavailable
+
+UNAVAILABLE = "layer.unavailable"
+_ERRORS = (RedisConnectionError, RedisTimeoutError, OSError)
+# How long a channel waits before it asks Redis again after a failed receive: short, so that a
+# socket notices within a second or two that Redis is back, and long enough not to spin.
+RETRY_SECONDS = (0.25, 0.5, 1.0, 1.0)
+
+
+class ResilientLayerMixin:
+    """Turns connection errors into `StoreUnavailable` (sends) and one event (receive)."""
+
+    _failures: dict[str, int]
+
+    async def send(self, channel: str, message: dict[str, Any]) -> None:
+        try:
+            await super().send(channel, message)  # type: ignore[misc]
+        except _ERRORS as exc:
+            raise StoreUnavailable(exc.__class__.__name__) from None
+
+    async def group_send(self, group: str, message: dict[str, Any]) -> None:
+        try:
+            await super().group_send(group, message)  # type: ignore[misc]
+        except _ERRORS as exc:
+            raise StoreUnavailable(exc.__class__.__name__) from None
+
+    async def group_add(self, group: str, channel: str) -> None:
+        try:
+            await super().group_add(group, channel)  # type: ignore[misc]
+        except _ERRORS as exc:
+            raise StoreUnavailable(exc.__class__.__name__) from None
+
+    async def group_discard(self, group: str, channel: str) -> None:
+        try:
+            await super().group_discard(group, channel)  # type: ignore[misc]
+        except _ERRORS as exc:
+            raise StoreUnavailable(exc.__class__.__name__) from None
+
+    async def receive(self, channel: str) -> dict[str, Any]:
+        failures = self._failure_counts().get(channel, 0)
+        if failures:
+            await asyncio.sleep(RETRY_SECONDS[min(failures, len(RETRY_SECONDS)) - 1])
+        try:
+            message: dict[str, Any] = await super().receive(channel)  # type: ignore[misc]
+        except _ERRORS:
+            self._failure_counts()[channel] = failures + 1
+            return {"type": UNAVAILABLE, "first": failures == 0}
+        if failures:
+            self._failure_counts().pop(channel, None)
+        return message
+
+    def _failure_counts(self) -> dict[str, int]:
+        if not hasattr(self, "_failures"):
+            self._failures = {}
+        return self._failures
+
+
+class ResilientRedisChannelLayer(ResilientLayerMixin, RedisChannelLayer):
+    pass
+
+
+class ResilientRedisPubSubChannelLayer(ResilientLayerMixin, RedisPubSubChannelLayer):
+    pass
