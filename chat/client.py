@@ -70,14 +70,34 @@ class BaseClient:
         self.close_code: int | None = None
         self.closed = asyncio.Event()
 
-    async def connect(self) -> None:
+    async def connect(self, base_url: str | None = None) -> None:
+        url = (base_url or self.base_url).rstrip("/")
         self.closed = asyncio.Event()
         self.close_code = None
         self.ws = await websockets.connect(
-            self.base_url + self.path, origin=origin_for(self.base_url),  # type: ignore[arg-type]
+            url + self.path, origin=origin_for(url),  # type: ignore[arg-type]
             additional_headers=self.headers, max_size=2**20, open_timeout=10, ping_interval=None,
         )
+        self.base_url = url
         self._reader = asyncio.get_running_loop().create_task(self._read())
+
+    async def reconnect(self, fallback_urls: Iterable[str] = (), *, within: float = 30.0) -> None:
+        """Connect again, to this client's server or else to each fallback in turn (any worker
+        will do), with backoff from 50 ms to 1 s, for at most `within` seconds."""
+        candidates = [self.base_url, *(u.rstrip("/") for u in fallback_urls if u.rstrip("/") != self.base_url)]
+        deadline = time.monotonic() + within
+        delay = 0.05
+        while True:
+            for url in candidates:
+                try:
+                    await self.connect(url)
+                    return
+                except (OSError, asyncio.TimeoutError, websockets.InvalidHandshake):
+                    continue
+            if time.monotonic() > deadline:
+                raise ClientError("could not reconnect to any server")
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 1.0)
 
     async def _read(self) -> None:
         assert self.ws is not None
@@ -165,10 +185,12 @@ class SeekerClient(BaseClient):
             self.conversation = Conversation(reply["session"])
         return reply
 
-    async def resume(self) -> Frame:
-        """Reconnect and resume with the token; resend what the server may not have kept."""
+    async def resume(self, fallback_urls: Iterable[str] = ()) -> Frame:
+        """Reconnect (to any worker) and resume with the token; resend what the server may not
+        have kept. The server drops resends it already has, and this client drops redelivered
+        messages by sequence number, so every message arrives exactly once."""
         mark = self.mark()
-        await self.connect()
+        await self.reconnect(fallback_urls)
         await self.send({"type": "resume", "token": self.token})
         reply = await self.expect(lambda f: f.get("type") in ("welcome", "ended", "error"), since=mark)
         conversation = self.conversation
@@ -257,10 +279,13 @@ class CounsellorClient(BaseClient):
             self.chats[session] = Conversation(session)
         return self.chats[session]
 
-    async def resume(self) -> Frame:
+    async def resume(self, fallback_urls: Iterable[str] = ()) -> Frame:
+        """Reconnect (to any worker): the server moves this counsellor's chats to the new socket
+        and redelivers what was not acknowledged; then resend what the server may not have kept."""
         mark = self.mark()
-        await self.connect()
+        await self.reconnect(fallback_urls)
         hello = await self.expect("hello", since=mark)
+        await self.resend_unacked()
         return hello
 
     async def on_frame(self, frame: Frame) -> None:

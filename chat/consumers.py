@@ -9,6 +9,7 @@ import time
 from typing import Any
 
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 
 from chat import health, janitor, live, protocol
 from chat.access import StaffIdentity, socket_staff_identity
@@ -18,8 +19,6 @@ from helpline.addresses import scope_address_key
 logger = logging.getLogger(__name__)
 
 MAX_VIOLATIONS = 5
-CONNECTIONS_PER_MINUTE = 30
-STAFF_CONNECTIONS_PER_MINUTE = 30
 # The `ended` reason when live state was lost (Redis restarted): the chat cannot go on.
 REASON_INTERRUPTED = "interrupted"
 
@@ -134,7 +133,7 @@ class SeekerConsumer(BaseConsumer):
         await self.accept()
         try:
             janitor.ensure_running()
-            if await live.store().hit(f"conn:{self.addr}", 60) > CONNECTIONS_PER_MINUTE:
+            if await live.store().hit(f"conn:{self.addr}", 60) > settings.SEEKER_CONNECTIONS_PER_MINUTE:
                 await self.send(text_data=protocol.error_frame("rate_limited", "too many connections; wait a minute"))
                 await self.close(code=protocol.CLOSE_RATE_LIMITED)
         except StoreUnavailable:
@@ -323,7 +322,7 @@ class CounsellorConsumer(BaseConsumer):
         """Connection attempts per keyed address hash, counted before the session is looked up."""
         addr = await scope_address_key(self.scope)
         try:
-            return await live.store().hit(f"staffconn:{addr}", 60) > STAFF_CONNECTIONS_PER_MINUTE
+            return await live.store().hit(f"staffconn:{addr}", 60) > settings.STAFF_CONNECTIONS_PER_MINUTE
         except StoreUnavailable:
             return False  # cannot count now; the session check still applies
 

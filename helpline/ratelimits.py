@@ -14,8 +14,8 @@ from typing import Any, TypeVar
 
 from asgiref.sync import iscoroutinefunction, sync_to_async
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django_ratelimit.core import is_ratelimited
-from django_ratelimit.exceptions import Ratelimited
 
 from helpline.addresses import ratelimit_key
 
@@ -30,12 +30,14 @@ def check_rate(request: HttpRequest, *, group: str, rate: str, method: Any = Non
                                method=ALL if method is None else method, increment=True))
 
 
+def too_many(request: HttpRequest) -> HttpResponse:
+    return render(request, "429.html", status=429)
+
+
 def limited(*, group: str, rate: str, method: Any = None) -> Callable[[View], View]:
     """`@limited(group="exit", rate="120/m")` on a view: over the limit, the 429 page instead."""
 
     def decorator(view: View) -> View:
-        from helpline.views import ratelimited
-
         if iscoroutinefunction(view):
 
             @functools.wraps(view)
@@ -43,7 +45,7 @@ def limited(*, group: str, rate: str, method: Any = None) -> Callable[[View], Vi
                 over = await sync_to_async(check_rate, thread_sensitive=False)(
                     request, group=group, rate=rate, method=method)
                 if over:
-                    return await sync_to_async(ratelimited, thread_sensitive=False)(request, Ratelimited())
+                    return await sync_to_async(too_many, thread_sensitive=False)(request)
                 return await view(request, *args, **kwargs)  # type: ignore[no-any-return]
 
             return async_wrapped  # type: ignore[return-value]
@@ -51,7 +53,7 @@ def limited(*, group: str, rate: str, method: Any = None) -> Callable[[View], Vi
         @functools.wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if check_rate(request, group=group, rate=rate, method=method):
-                return ratelimited(request, Ratelimited())
+                return too_many(request)
             return view(request, *args, **kwargs)  # type: ignore[no-any-return]
 
         return wrapped  # type: ignore[return-value]

@@ -252,6 +252,10 @@ LOGGING = {
 # keep working, rate limits let requests through rather than refuse everyone), and the channel
 # layer tells each socket once instead of ending it.
 RATELIMIT_FAIL_OPEN = True
+# Websocket connection attempts per keyed address hash and minute (each socket is also limited to
+# 20 frames a second, bursts of 60, and 512 KiB a second: chat.consumers.FrameBudget).
+SEEKER_CONNECTIONS_PER_MINUTE = env_int("SEEKER_CONNECTIONS_PER_MINUTE", 30, minimum=1)
+STAFF_CONNECTIONS_PER_MINUTE = env_int("STAFF_CONNECTIONS_PER_MINUTE", 30, minimum=1)
 if REDIS_HOSTS or REDIS_SENTINELS:
     CACHES["default"]["BACKEND"] = "helpline.cache.FailSoftRedisCache"
     CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": 1, "socket_timeout": 2}  # type: ignore[assignment]
