@@ -14,6 +14,7 @@ through the `websockets` library.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import time
 from collections.abc import Callable, Iterable
@@ -56,6 +57,24 @@ class Conversation:
     ended: str = ""
 
 
+def open_message(conversation: Conversation, frame: Frame) -> bool:
+    """Decrypt a `msg` into the conversation; a redelivered one is dropped by its sequence number.
+
+    False when the message cannot be trusted (a gap, a failed decryption): the chat is marked as
+    ended with the reason, as docs/PROTOCOL.md section 7 asks, and other chats go on.
+    """
+    assert conversation.cipher is not None
+    try:
+        result = conversation.cipher.open(frame["seq"], frame["ct"])
+    except e2ee.ProtocolError as exc:
+        conversation.ended = f"protocol_error:{exc.code}"
+        return False
+    if result is not e2ee.DUPLICATE:
+        conversation.received.append(str(result))
+        conversation.inbox.put_nowait(str(result))
+    return True
+
+
 class BaseClient:
     path = ""
 
@@ -69,6 +88,9 @@ class BaseClient:
         self._reader: asyncio.Task[None] | None = None
         self.close_code: int | None = None
         self.closed = asyncio.Event()
+        # While the connection is down or being resumed, messages are sealed and kept (unacked)
+        # but not sent: the resume sends them, in order, after the server has taken the socket.
+        self.resuming = False
 
     async def connect(self, base_url: str | None = None) -> None:
         url = (base_url or self.base_url).rstrip("/")
@@ -92,7 +114,7 @@ class BaseClient:
                 try:
                     await self.connect(url)
                     return
-                except (OSError, asyncio.TimeoutError, websockets.InvalidHandshake):
+                except (TimeoutError, OSError, websockets.InvalidHandshake):
                     continue
             if time.monotonic() > deadline:
                 raise ClientError("could not reconnect to any server")
@@ -127,6 +149,26 @@ class BaseClient:
     async def send(self, frame: Frame) -> None:
         assert self.ws is not None
         await self.ws.send(json.dumps(frame, separators=(",", ":")))
+
+    async def send_message(self, frame: Frame) -> None:
+        """Send a `msg` unless the connection is down or resuming (then the resume sends it)."""
+        if self.resuming or self.closed.is_set():
+            return
+        try:
+            await self.send(frame)
+        except websockets.ConnectionClosed:
+            pass  # kept as unacknowledged; the resume resends it
+
+    async def resend(self, unacked: dict[int, str], frame: Callable[[int, str], Frame]) -> None:
+        """Send every unacknowledged message again, in order, including ones sealed meanwhile."""
+        sent = 0
+        while True:
+            pending = [(seq, ct) for seq, ct in sorted(unacked.items()) if seq > sent]
+            if not pending:
+                return
+            for seq, ct in pending:
+                await self.send(frame(seq, ct))
+                sent = seq
 
     async def send_raw(self, text: str) -> None:
         assert self.ws is not None
@@ -190,13 +232,16 @@ class SeekerClient(BaseClient):
         have kept. The server drops resends it already has, and this client drops redelivered
         messages by sequence number, so every message arrives exactly once."""
         mark = self.mark()
-        await self.reconnect(fallback_urls)
-        await self.send({"type": "resume", "token": self.token})
-        reply = await self.expect(lambda f: f.get("type") in ("welcome", "ended", "error"), since=mark)
-        conversation = self.conversation
-        if reply["type"] == "welcome" and conversation is not None and conversation.cipher is not None:
-            for seq, ct in sorted(conversation.unacked.items()):
-                await self.send({"type": "msg", "seq": seq, "ct": ct})
+        self.resuming = True
+        try:
+            await self.reconnect(fallback_urls)
+            await self.send({"type": "resume", "token": self.token})
+            reply = await self.expect(lambda f: f.get("type") in ("welcome", "ended", "error"), since=mark)
+            conversation = self.conversation
+            if reply["type"] == "welcome" and conversation is not None and conversation.cipher is not None:
+                await self.resend(conversation.unacked, lambda seq, ct: {"type": "msg", "seq": seq, "ct": ct})
+        finally:
+            self.resuming = False
         return reply
 
     async def on_frame(self, frame: Frame) -> None:
@@ -221,10 +266,8 @@ class SeekerClient(BaseClient):
             conversation.cipher = cipher
             await self.send({"type": "hs_confirm", "mac": mac})
         elif kind == "msg" and conversation.cipher is not None:
-            result = conversation.cipher.open(frame["seq"], frame["ct"])
-            if result is not e2ee.DUPLICATE:
-                conversation.received.append(str(result))
-                conversation.inbox.put_nowait(str(result))
+            if not open_message(conversation, frame):
+                return
             if self.auto_ack:
                 await self.send({"type": "ack", "seq": frame["seq"]})
         elif kind == "ack":
@@ -250,7 +293,7 @@ class SeekerClient(BaseClient):
             raise ClientError("no chat is open")
         seq, ct = conversation.cipher.seal(envelope(body, **extra))
         conversation.unacked[seq] = ct
-        await self.send({"type": "msg", "seq": seq, "ct": ct})
+        await self.send_message({"type": "msg", "seq": seq, "ct": ct})
         return seq
 
     async def next_text(self, timeout: float = 10.0) -> dict[str, Any]:
@@ -259,6 +302,10 @@ class SeekerClient(BaseClient):
 
     async def leave(self) -> None:
         await self.send({"type": "leave"})
+
+
+def _counsellor_msg(session: str, seq: int, ct: str) -> Frame:
+    return {"type": "msg", "session": session, "seq": seq, "ct": ct}
 
 
 class CounsellorClient(BaseClient):
@@ -283,9 +330,13 @@ class CounsellorClient(BaseClient):
         """Reconnect (to any worker): the server moves this counsellor's chats to the new socket
         and redelivers what was not acknowledged; then resend what the server may not have kept."""
         mark = self.mark()
-        await self.reconnect(fallback_urls)
-        hello = await self.expect("hello", since=mark)
-        await self.resend_unacked()
+        self.resuming = True
+        try:
+            await self.reconnect(fallback_urls)
+            hello = await self.expect("hello", since=mark)
+            await self.resend_unacked()
+        finally:
+            self.resuming = False
         return hello
 
     async def on_frame(self, frame: Frame) -> None:
@@ -303,10 +354,8 @@ class CounsellorClient(BaseClient):
         elif kind == "hs_confirm" and session in self._handshakes:
             conversation.cipher = self._handshakes.pop(session).confirm(frame["mac"])
         elif kind == "msg" and conversation.cipher is not None:
-            result = conversation.cipher.open(frame["seq"], frame["ct"])
-            if result is not e2ee.DUPLICATE:
-                conversation.received.append(str(result))
-                conversation.inbox.put_nowait(str(result))
+            if not open_message(conversation, frame):
+                return
             if self.auto_ack:
                 await self.send({"type": "ack", "session": session, "seq": frame["seq"]})
         elif kind == "ack":
@@ -350,14 +399,13 @@ class CounsellorClient(BaseClient):
             raise ClientError("no keys for this chat")
         seq, ct = conversation.cipher.seal(envelope(body, **extra))
         conversation.unacked[seq] = ct
-        await self.send({"type": "msg", "session": session, "seq": seq, "ct": ct})
+        await self.send_message({"type": "msg", "session": session, "seq": seq, "ct": ct})
         return seq
 
     async def resend_unacked(self) -> None:
-        for session, conversation in self.chats.items():
+        for session, conversation in list(self.chats.items()):
             if conversation.cipher is not None:
-                for seq, ct in sorted(conversation.unacked.items()):
-                    await self.send({"type": "msg", "session": session, "seq": seq, "ct": ct})
+                await self.resend(conversation.unacked, functools.partial(_counsellor_msg, session))
 
     async def next_text(self, session: str, timeout: float = 10.0) -> dict[str, Any]:
         return dict(json.loads(await asyncio.wait_for(self.conversation(session).inbox.get(), timeout)))

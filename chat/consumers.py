@@ -24,23 +24,39 @@ REASON_INTERRUPTED = "interrupted"
 
 
 class FrameBudget:
-    """Per-socket token buckets for frames and bytes: a flood is throttled, then closed."""
+    """Per-socket token buckets for frames and bytes: a flood is slowed, then closed.
+
+    `wait(size)` takes one frame of `size` bytes and says how long the socket must pause before
+    handling it (0 when within budget). Pausing only this socket's consumer is the throttle: its
+    frames wait (and TCP pushes back on the sender) while every other socket goes on.
+    """
 
     def __init__(self, *, frames_per_second: float, burst: int, bytes_per_second: float) -> None:
         self.rate, self.burst, self.byte_rate = frames_per_second, float(burst), bytes_per_second
         self.tokens, self.byte_tokens = float(burst), bytes_per_second * 2
         self.stamp = time.monotonic()
 
-    def take(self, size: int) -> bool:
+    def wait(self, size: int) -> float:
         moment = time.monotonic()
         elapsed, self.stamp = moment - self.stamp, moment
         self.tokens = min(self.burst, self.tokens + elapsed * self.rate)
         self.byte_tokens = min(self.byte_rate * 2, self.byte_tokens + elapsed * self.byte_rate)
-        if self.tokens < 1 or self.byte_tokens < size:
-            return False
+        pause = max(0.0, (1 - self.tokens) / self.rate, (size - self.byte_tokens) / self.byte_rate)
         self.tokens -= 1
         self.byte_tokens -= size
-        return True
+        return pause
+
+    def take(self, size: int) -> bool:
+        """True if a frame fits now (and takes it); False leaves the budget as it was."""
+        saved = (self.tokens, self.byte_tokens, self.stamp)
+        if self.wait(size) == 0:
+            return True
+        self.tokens, self.byte_tokens, self.stamp = saved
+        return False
+
+
+# A socket that keeps sending beyond its budget for this many frames in a row is closed (4429).
+MAX_THROTTLED = 200
 
 
 class BaseConsumer(AsyncWebsocketConsumer):
@@ -88,13 +104,18 @@ class BaseConsumer(AsyncWebsocketConsumer):
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         size = len(text_data) if text_data is not None else len(bytes_data or b"")
-        if not self.budget.take(size):
+        pause = self.budget.wait(size)
+        if pause:
             self.throttled += 1
-            if self.throttled in (1, 10):
+            if self.throttled == 1:
                 await self.send(text_data=protocol.error_frame("rate_limited", "too many frames; slow down"))
-            if self.throttled >= 200:
-                await self.close(code=protocol.CLOSE_RATE_LIMITED)
-            return
+            if self.throttled >= MAX_THROTTLED:
+                if self.throttled == MAX_THROTTLED:
+                    await self.close(code=protocol.CLOSE_RATE_LIMITED)
+                return
+            await asyncio.sleep(pause)
+        else:
+            self.throttled = 0
         if bytes_data is not None:
             await self.violation("bad_frame", "only text frames are accepted")
             return
@@ -303,6 +324,9 @@ class CounsellorConsumer(BaseConsumer):
             return
         await self.accept()
         janitor.ensure_running()
+        # One counsellor socket carries several chats: its budget grows with the chat limit.
+        scale = max(1, self.staff.limit)
+        self.budget = FrameBudget(frames_per_second=20 * scale, burst=60 * scale, bytes_per_second=512 * 1024 * scale)
         try:
             if self.staff.is_supervisor:
                 await self.channel_layer.group_add(live.SUPERVISORS_GROUP, self.channel_name)

@@ -9,12 +9,15 @@ they are aggregate.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import secrets
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from asgiref.sync import sync_to_async
+from channels.exceptions import ChannelFull
 from channels.layers import BaseChannelLayer, get_channel_layer
 from django.conf import settings
 
@@ -32,6 +35,7 @@ from helpline import metrics
 from helpline.counters import do_count
 
 SEEKER_CLOSE = "seeker.close"
+logger = logging.getLogger(__name__)
 
 
 def now() -> float:
@@ -48,10 +52,26 @@ def layer() -> BaseChannelLayer:
     return found
 
 
+# A worker's channel-layer inbox is full when it cannot keep up: the sender waits (which slows a
+# flood at its source) for at most this long in total, then gives up on this one event. A `msg`
+# given up on is still kept in the store and redelivered when the receiver resumes.
+FULL_RETRY_SECONDS = (0.02, 0.05, 0.1, 0.2, 0.4)
+
+
 async def send_to(channel: str, text: str, *, kind: str = "", **extra: Any) -> None:
     """Send a prebuilt frame to one socket's consumer (which forwards the text unchanged)."""
-    if channel:
-        await layer().send(channel, {"type": "relay.text", "text": text, "kind": kind, **extra})
+    if not channel:
+        return
+    event = {"type": "relay.text", "text": text, "kind": kind, **extra}
+    for pause in (*FULL_RETRY_SECONDS, None):
+        try:
+            await layer().send(channel, event)
+            return
+        except ChannelFull:
+            if pause is None:
+                logger.warning("a worker's channel inbox stayed full; one event was not relayed")
+                return
+            await asyncio.sleep(pause)
 
 
 async def count(metric: str, dims: dict[str, object] | None = None, *, n: int = 1) -> None:
@@ -235,7 +255,26 @@ async def do_seeker_resume(*, token: str, channel: str) -> ResumeOutcome:
             frames.append(protocol.frame("assigned"))
         else:
             frames.extend(msg_frame(seq, ct) for seq, ct in await live.pending_frames(chat.sid, "c"))
+            if chat.counsellor_online:
+                await relay_pending(chat, sender="s")
     return ResumeOutcome(frames, chat)
+
+
+async def relay_pending(chat: Chat, *, sender: Side) -> None:
+    """Pass on again what `sender` sent and the other side has not acknowledged.
+
+    A worker that dies (kill -9, a crash) between keeping a frame and relaying it loses the relay,
+    and the sender's resend is then a duplicate the store does not relay again. So when a side
+    comes back, its unacknowledged frames go to the other side once more; receivers drop what
+    they already have by sequence number, so each message is still shown exactly once.
+    """
+    pending = await store().pending_frames(chat.sid, sender)
+    if sender == "s":
+        for seq, ct in pending:
+            await send_to(chat.counsellor_channel, msg_frame(seq, ct, chat.sid))
+    else:
+        for seq, ct in pending:
+            await send_to(chat.seeker_channel, msg_frame(seq, ct))
 
 
 async def do_seeker_disconnect(*, sid: str, channel: str) -> None:
@@ -447,6 +486,8 @@ async def do_counsellor_connect(*, presence: Presence) -> tuple[Presence, list[s
         frames.append(chat_frame(chat, moment=moment))
         frames.extend(msg_frame(seq, ct, chat.sid) for seq, ct in await live.pending_frames(chat.sid, "s"))
         await send_to(chat.seeker_channel, protocol.frame("peer", state="back"))
+        if chat.hs == "done" and chat.seeker_online:
+            await relay_pending(chat, sender="c")
     return stored, frames
 
 
@@ -497,9 +538,8 @@ async def do_block(*, counsellor: int, sid: str) -> bool:
 
 async def do_wrapup(*, counsellor: int, frame: protocol.Frame) -> str:
     """File the structured wrap-up of an ended chat: only aggregate counters change."""
-    from helpline.wrapup import check_wrapup
-
     from helpline.counters import dimension, do_count_rows
+    from helpline.wrapup import check_wrapup
 
     sid = frame["session"]
     try:

@@ -259,6 +259,8 @@ STAFF_CONNECTIONS_PER_MINUTE = env_int("STAFF_CONNECTIONS_PER_MINUTE", 30, minim
 if REDIS_HOSTS or REDIS_SENTINELS:
     CACHES["default"]["BACKEND"] = "helpline.cache.FailSoftRedisCache"
     CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": 1, "socket_timeout": 2}  # type: ignore[assignment]
+    # One worker's sockets share one inbox in Redis: room for bursts across many chats.
+    CHANNEL_LAYERS["default"]["CONFIG"]["capacity"] = 5000  # type: ignore[index]
     CHANNEL_LAYERS["default"]["BACKEND"] = (
         "chat.layers.ResilientRedisPubSubChannelLayer"
         if CHANNEL_LAYER_KIND == "pubsub"

@@ -574,11 +574,13 @@ async def test_a_flooding_socket_is_throttled(live: LiveStore, root_public: byte
     for _ in range(200):
         await seeker.send({"type": "ping"})
     codes = []
-    while not await seeker.nothing(0.3):
+    deadline = time.monotonic() + 1.0
+    while time.monotonic() < deadline and not await seeker.nothing(0.3):
         frame = await seeker.receive()
         codes.append(frame.get("code") or frame["type"])
     assert "rate_limited" in codes
-    assert codes.count("pong") < 200
+    # A burst of 60, then 20 a second: the rest wait their turn (or the socket is closed).
+    assert codes.count("pong") < 100
     await seeker.close()
 
 

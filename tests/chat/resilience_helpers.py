@@ -1,0 +1,76 @@
+"""Helpers for the resilience tests: live Daphne workers sharing one Redis, and pairs of reference
+clients (seeker and counsellor) with a real encrypted chat between them."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from typing import Any
+
+from chat.client import ClientError, CounsellorClient, SeekerClient
+from chat.testing import ProvisionedCounsellor
+from tests.chat.test_live_integration import provision
+
+__all__ = ["Pair", "connect_pairs", "http_status", "provision", "wait_for"]
+
+# Generous limits, so that many clients on one loopback address are not refused.
+WORKER_ENV = {"SEEKER_CONNECTIONS_PER_MINUTE": "100000", "STAFF_CONNECTIONS_PER_MINUTE": "100000"}
+
+
+@dataclass
+class Pair:
+    seeker: SeekerClient
+    counsellor: CounsellorClient
+    session: str
+    sent_by_seeker: list[str] = field(default_factory=list)
+    sent_by_counsellor: list[str] = field(default_factory=list)
+
+
+def counsellor_client(url: str, who: ProvisionedCounsellor) -> CounsellorClient:
+    return CounsellorClient(url, cookie=who.cookie, identity_private=who.identity_private, cert=who.cert,
+                            sig_cert=who.sig_cert)
+
+
+async def connect_pairs(
+    *, seeker_url: str, counsellor_url: str, people: list[ProvisionedCounsellor], root_public: bytes, chats: int,
+    per_counsellor: int,
+) -> tuple[list[Pair], list[CounsellorClient]]:
+    """`chats` seekers join on one worker; the counsellors, on the other, take them all."""
+    seekers = [SeekerClient(seeker_url, root_public=root_public) for _ in range(chats)]
+    await asyncio.gather(*(s.connect() for s in seekers))
+    welcomes = await asyncio.gather(*(s.join(triage={"concern": "own_thoughts"}) for s in seekers))
+    assert all(w["type"] == "welcome" for w in welcomes), welcomes
+    counsellors = [counsellor_client(counsellor_url, who) for who in people]
+    await asyncio.gather(*(c.connect() for c in counsellors))
+    await asyncio.gather(*(c.hello() for c in counsellors))
+    await asyncio.gather(*(c.set_status("available") for c in counsellors))
+    by_session = {s.conversation.session: s for s in seekers if s.conversation is not None}
+    pairs: list[Pair] = []
+    for counsellor in counsellors:
+        for _ in range(per_counsellor):
+            if len(pairs) == chats:
+                break
+            session = await counsellor.take_next()
+            pairs.append(Pair(by_session[session], counsellor, session))
+    assert len(pairs) == chats
+    await asyncio.gather(*(p.seeker.handshake(20) for p in pairs), *(p.counsellor.handshake(p.session, 20)
+                                                                     for p in pairs))
+    return pairs, counsellors
+
+
+async def wait_for(condition: Any, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise ClientError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.02)
+
+
+def http_status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return int(exc.code)
