@@ -51,9 +51,17 @@ async def run_forever() -> None:
         await asyncio.sleep(TICK_SECONDS)
 
 
+_seen = {"marker": ""}
+
+
 async def tick() -> None:
     store = live.store()
     moment = time.time()
+    marker = await store.instance_marker()
+    if _seen["marker"] and marker != _seen["marker"]:
+        # Redis restarted (however briefly): what this worker's sockets were part of is gone.
+        await health.report(answered=False)
+    _seen["marker"] = marker
     for kind, sid in await store.pop_due(moment):
         await handle(kind, sid, moment)
     if await store.try_lock(f"sample:{int(moment // 60)}", 120):

@@ -258,5 +258,10 @@ class LiveStore(ABC):
     async def mean_handle_time(self) -> float | None: ...
 
     @abstractmethod
+    async def instance_marker(self) -> str:
+        """A random value made once per store instance (one Redis run): a new value means the
+        store was restarted or flushed and every live chat is gone."""
+
+    @abstractmethod
     async def flush_everything(self) -> None:
         """Delete all live state (tests, and the operator's emergency reset)."""

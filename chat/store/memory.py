@@ -6,6 +6,7 @@ because no method awaits between reading and writing. TTLs are enforced on read.
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections import deque
 from typing import Any
@@ -32,9 +33,13 @@ class MemoryStore(LiveStore):
         self.counts: dict[str, tuple[int, float]] = {}
         self.locks: dict[str, float] = {}
         self.handle_times: deque[float] = deque(maxlen=_HANDLE_SAMPLES)
+        self.marker = secrets.token_hex(8)
 
     async def ping(self) -> bool:
         return True
+
+    async def instance_marker(self) -> str:
+        return self.marker
 
     # -- chats ------------------------------------------------------------------------------------
     async def create_chat(self, chat: Chat, *, max_queue: int) -> bool:

@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import secrets
 import time
 from collections.abc import Callable, Coroutine
 from typing import Any, ParamSpec, TypeVar
 
 import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry
+from redis.backoff import ConstantBackoff
 from django.conf import settings
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -304,8 +307,12 @@ class RedisStore(LiveStore):
         loop_id = id(asyncio.get_running_loop())
         found = self._clients.get(loop_id)
         if found is None:
+            # One quick retry (a pooled connection may be stale after Redis restarted), not redis-py's
+            # default of three with backoff up to 10 s: an outage must surface within a second or two
+            # as StoreUnavailable, so that sockets can say so (docs/RESILIENCE.md).
             client = aioredis.Redis.from_url(
-                self.url, socket_connect_timeout=2, socket_timeout=5, health_check_interval=15, retry_on_timeout=False
+                self.url, socket_connect_timeout=2, socket_timeout=2, health_check_interval=15,
+                retry=Retry(ConstantBackoff(0.05), 1),
             )
             scripts = {name: client.register_script(_LUA_HELPERS + body) for name, body in _SCRIPTS.items()}
             found = (client, scripts)
@@ -533,6 +540,12 @@ class RedisStore(LiveStore):
     async def mean_handle_time(self) -> float | None:
         values = [float(_text(v)) for v in await self.r.lrange(P + "handle", 0, -1)]
         return sum(values) / len(values) if values else None
+
+    @_unavailable_on_connection_errors
+    async def instance_marker(self) -> str:
+        # No TTL: it lives exactly as long as this Redis run (there is no persistence).
+        await self.r.set(P + "instance", secrets.token_hex(8), nx=True)
+        return _text(await self.r.get(P + "instance") or b"")
 
     @_unavailable_on_connection_errors
     async def flush_everything(self) -> None:
