@@ -4,8 +4,8 @@ clients (seeker and counsellor) with a real encrypted chat between them."""
 from __future__ import annotations
 
 import asyncio
-import time
 import http.client
+import time
 import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any
