@@ -128,7 +128,9 @@ def loop() -> Any:
 
 
 @pytest.fixture
-def bystanders(loop: Any, root: Any, people: Callable[[str], ProvisionedCounsellor]) -> Iterator[tuple[Seeker, Counsellor]]:
+def bystanders(
+    loop: Any, root: Any, people: Callable[[str], ProvisionedCounsellor]
+) -> Iterator[tuple[Seeker, Counsellor]]:
     """A chat going on beside the fuzzing: it must never receive anything from it."""
     from helpline.hours import clear_schedule_cache
     from helpline.triage import clear_catalogue_cache
