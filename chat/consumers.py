@@ -4,6 +4,7 @@ matters beyond the socket, logs a frame, or reads an address (only the keyed has
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from typing import Any
@@ -24,11 +25,11 @@ REASON_INTERRUPTED = "interrupted"
 
 
 class FrameBudget:
-    """Per-socket token buckets for frames and bytes: a flood is slowed, then closed.
+    """Per-socket token buckets for frames and bytes: bursts pass, a flood is cut off.
 
-    `wait(size)` takes one frame of `size` bytes and says how long the socket must pause before
-    handling it (0 when within budget). Pausing only this socket's consumer is the throttle: its
-    frames wait (and TCP pushes back on the sender) while every other socket goes on.
+    A chat's normal traffic (a person typing, acknowledgements, a resend of what was not
+    acknowledged after a reconnect) stays far inside it; the counsellor's socket gets a budget
+    scaled by its chat limit.
     """
 
     def __init__(self, *, frames_per_second: float, burst: int, bytes_per_second: float) -> None:
@@ -36,31 +37,57 @@ class FrameBudget:
         self.tokens, self.byte_tokens = float(burst), bytes_per_second * 2
         self.stamp = time.monotonic()
 
-    def wait(self, size: int) -> float:
+    def take(self, size: int) -> bool:
+        """True if a frame of `size` bytes fits now (and takes it from the budget)."""
         moment = time.monotonic()
         elapsed, self.stamp = moment - self.stamp, moment
         self.tokens = min(self.burst, self.tokens + elapsed * self.rate)
         self.byte_tokens = min(self.byte_rate * 2, self.byte_tokens + elapsed * self.byte_rate)
-        pause = max(0.0, (1 - self.tokens) / self.rate, (size - self.byte_tokens) / self.byte_rate)
+        if self.tokens < 1 or self.byte_tokens < size:
+            return False
         self.tokens -= 1
         self.byte_tokens -= size
-        return pause
-
-    def take(self, size: int) -> bool:
-        """True if a frame fits now (and takes it); False leaves the budget as it was."""
-        saved = (self.tokens, self.byte_tokens, self.stamp)
-        if self.wait(size) == 0:
-            return True
-        self.tokens, self.byte_tokens, self.stamp = saved
-        return False
+        return True
 
 
-# A socket that keeps sending beyond its budget for this many frames in a row is closed (4429).
-MAX_THROTTLED = 200
+# A socket that sends this many frames in a row beyond its budget is closed with 4429. Daphne
+# reads and parses every frame a client sends whatever the consumer does, so a flood is only
+# cheap once it is closed.
+MAX_THROTTLED = 20
+# Frames read from one socket and waiting for its consumer: far more than the largest budget lets
+# through in a second. Under a flood Daphne parses faster than the consumer is scheduled, so the
+# budget alone would see only a trickle; the waiting queue shows the flood at once.
+MAX_BACKLOG = 2000
+
+
+def server_transport(send: Any) -> Any:
+    """Daphne's Twisted transport under an ASGI `send`, or None.
+
+    Daphne hands each application `partial(server.handle_reply, protocol)`; Channels' session
+    middleware wraps it in a method of an object that keeps it as `real_send`. Anything else
+    (another server, the test communicator) gives None.
+    """
+    for _ in range(5):
+        if isinstance(send, functools.partial):
+            transport = getattr(send.args[0] if send.args else None, "transport", None)
+            return transport if hasattr(transport, "loseConnection") else None
+        send = getattr(getattr(send, "__self__", None), "real_send", None)
+        if send is None:
+            return None
+    return None
 
 
 class BaseConsumer(AsyncWebsocketConsumer):
     schemas: dict[str, protocol.Schema] = {}
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        # Daphne's `receive` is the `get` of this socket's queue of frames read but not yet handled.
+        self.backlog = getattr(getattr(receive, "__self__", None), "qsize", None)
+        await super().__call__(scope, receive, send)
+
+    def flooded(self) -> bool:
+        """More frames waiting than any budget allows: the client writes faster than it may."""
+        return self.backlog is not None and self.backlog() > MAX_BACKLOG
 
     async def websocket_connect(self, message: dict[str, Any]) -> None:
         self.violations = 0
@@ -92,6 +119,19 @@ class BaseConsumer(AsyncWebsocketConsumer):
         """chat.layers: this socket's channel could not be read (Redis is down)."""
         await self.store_down()
 
+    async def close_flood(self) -> None:
+        """Close with 4429, then drop the TCP connection.
+
+        Daphne reads and parses every frame a client sends until the close handshake ends, and a
+        flooding client does not stop to answer it; so under Daphne the server stops reading from
+        the connection at once and closes it once the close frame is out. (Elsewhere, e.g. in the
+        test communicator, the close alone is enough.)
+        """
+        await self.close(code=protocol.CLOSE_RATE_LIMITED)
+        transport = server_transport(self.base_send)
+        if transport is not None:
+            transport.loseConnection()  # stops reading at once; the close frame still goes out
+
     async def send_frames(self, frames: list[str]) -> None:
         for text in frames:
             await self.send(text_data=text)
@@ -104,18 +144,22 @@ class BaseConsumer(AsyncWebsocketConsumer):
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         size = len(text_data) if text_data is not None else len(bytes_data or b"")
-        pause = self.budget.wait(size)
-        if pause:
+        if self.flooded():
+            if self.throttled < MAX_THROTTLED:
+                self.throttled = MAX_THROTTLED
+                await self.send(text_data=protocol.error_frame("rate_limited", "too many frames; slow down"))
+                await self.close_flood()
+            return
+        if not self.budget.take(size):
+            # Over budget: the frame is dropped (and said so once). Not waiting here is what makes
+            # a flood cheap to end: its queued frames are counted off at once, then it is closed.
             self.throttled += 1
             if self.throttled == 1:
                 await self.send(text_data=protocol.error_frame("rate_limited", "too many frames; slow down"))
-            if self.throttled >= MAX_THROTTLED:
-                if self.throttled == MAX_THROTTLED:
-                    await self.close(code=protocol.CLOSE_RATE_LIMITED)
-                return
-            await asyncio.sleep(pause)
-        else:
-            self.throttled = 0
+            if self.throttled == MAX_THROTTLED:
+                await self.close_flood()
+            return
+        self.throttled = 0
         if bytes_data is not None:
             await self.violation("bad_frame", "only text frames are accepted")
             return

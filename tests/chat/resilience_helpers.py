@@ -80,3 +80,35 @@ def http_status(url: str) -> int:
         return int(connection.getresponse().status)
     finally:
         connection.close()
+
+
+def flood(ws_url: str, seconds: float) -> None:
+    """Run in its own process (`python -c`): one socket sends pings as fast as TCP lets it, until
+    the server closes it or `seconds` pass; prints what happened as JSON."""
+    import json
+    import sys
+
+    from websockets.exceptions import ConnectionClosed
+    from websockets.sync.client import connect
+
+    ping = json.dumps({"type": "ping"})
+    sent, started = 0, time.monotonic()
+    with connect(ws_url + "/ws/seeker/", origin=ws_url.replace("ws://", "http://"), max_queue=None,  # type: ignore[arg-type]
+                 open_timeout=10) as ws:
+        ws.send(json.dumps({"type": "join", "v": 1, "lang": "en", "triage": {}}))
+        try:
+            while time.monotonic() - started < seconds:
+                ws.send(ping)
+                sent += 1
+        except (ConnectionClosed, OSError):
+            pass
+        lasted = time.monotonic() - started
+        received: list[dict[str, Any]] = []
+        try:
+            while True:
+                received.append(json.loads(ws.recv(timeout=2)))
+        except (ConnectionClosed, TimeoutError, OSError):
+            pass
+        json.dump({"sent": sent, "lasted": lasted, "close_code": ws.close_code,
+                   "pongs": sum(1 for f in received if f.get("type") == "pong"),
+                   "rate_limited": any(f.get("code") == "rate_limited" for f in received)}, sys.stdout)
