@@ -69,8 +69,8 @@ async def test_it_requeues_at_the_head_and_a_second_counsellor_completes_the_cha
     assert (await seeker.next_text())["body"] == "yes, I am here now"
     await second.end(session)
     await seeker.expect(lambda f: f.get("type") == "ended" and f.get("reason") == "counsellor_ended", 5)
-    saved = await second.wrapup(session, concern="own_thoughts", protective_action="yes", referrals=["therapy"], risk=["none"],
-                                outcome="support_given")
+    saved = await second.wrapup(session, concern="own_thoughts", protective_action="yes", referrals=["therapy"],
+                                risk=["none"], outcome="support_given")
     assert saved["type"] == "wrapup_saved"
     print(f"\nrequeued {requeued_after:.2f} s after the counsellor dropped (grace {GRACE} s)")
     for client in (seeker, later, second):
