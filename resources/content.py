@@ -141,8 +141,9 @@ def search_articles(query: str, *, lang: str) -> list[Article]:
         found = _postgres_search(base, query, lang=lang)
     else:
         found = _simple_search(base, query)
-    # Keep the ranking order, then apply the language fallback to it.
-    own = {a.slug for a in found if a.language == lang}
+    # Keep the ranking order, then apply the language fallback to it: an article that exists in
+    # `lang` is only ever shown in `lang`, as in the library.
+    own = set(base.filter(language=lang).values_list("slug", flat=True))
     results = [a for a in found if a.language == lang or (a.language == default_language() and a.slug not in own)]
     return results[:SEARCH_MAX_RESULTS]
 
