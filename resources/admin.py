@@ -41,9 +41,14 @@ def _revision_links(kind: str, object_id: int | None) -> SafeString:
         "<ul>{}</ul><p><a href='{}?kind={}&object_id={}'>All revisions (select one and choose “Restore”)</a></p>",
         format_html_join(
             "",
-            "<li><a href='{}'>{:%Y-%m-%d %H:%M}</a> {} {}</li>",
+            "<li><a href='{}'>{}</a> {} {}</li>",
             (
-                (reverse("admin:resources_revision_change", args=[r.pk]), r.saved_at, r.saved_by or "", r.note)
+                (
+                    reverse("admin:resources_revision_change", args=[r.pk]),
+                    f"{r.saved_at:%Y-%m-%d %H:%M}",
+                    r.saved_by or "",
+                    r.note,
+                )
                 for r in revisions
             ),
         ),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 
-import markdown
+import markdown  # type: ignore[import-untyped]
 import nh3
 
 ALLOWED_TAGS = frozenset(

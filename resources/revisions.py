@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -46,7 +46,7 @@ def module_snapshot(module: Module) -> dict[str, Any]:
 
 
 def _record(*, kind: str, obj: Article | Module, snapshot: dict[str, Any], actor: Actor, note: str) -> Revision:
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = actor if isinstance(actor, User) else None
     return Revision.objects.create(
         kind=kind, object_id=obj.pk, label=str(obj)[:250], snapshot=snapshot, saved_by=user, note=note[:200]
     )

@@ -33,27 +33,27 @@ def do_load_starter_content(*, actor: Actor = None, update: bool = False) -> Loa
     report = LoadReport()
     with transaction.atomic():
         categories = _load_categories(report, update=update)
-        for data in en.ARTICLES:
-            _load_article(data, "en", categories, report, actor=actor, update=update)
+        for article in en.ARTICLES:
+            _load_article(article, "en", categories, report, actor=actor, update=update)
         for lang, modules in (("en", en.MODULES), ("de", de.MODULES)):
-            for data in modules:
-                _load_module(data, lang, report, actor=actor, update=update)
+            for module in modules:
+                _load_module(module, lang, report, actor=actor, update=update)
         for lang, contacts in (("en", en.CRISIS_CONTACTS), ("de", de.CRISIS_CONTACTS)):
             _load_crisis_contacts(contacts, lang, report, update=update)
         for lang, pages in (("en", en.LANDING_PAGES), ("de", de.LANDING_PAGES)):
-            for data in pages:
-                _load_landing_page(data, lang, report, update=update)
+            for page in pages:
+                _load_landing_page(page, lang, report, update=update)
     return report
 
 
 def _load_categories(report: LoadReport, *, update: bool) -> dict[str, Category]:
-    categories = {}
+    categories: dict[str, Category] = {}
     for data in en.CATEGORIES:
-        category, created = Category.objects.get_or_create(slug=data["slug"], defaults=data)
+        category, created = Category.objects.get_or_create(slug=str(data["slug"]), defaults=data)
         if not created and update:
             Category.objects.filter(pk=category.pk).update(**data)
         _tally(report, created, update)
-        name, description = de.CATEGORY_NAMES[data["slug"]]
+        name, description = de.CATEGORY_NAMES[str(data["slug"])]
         translation, created = CategoryTranslation.objects.get_or_create(
             category=category, language="de", defaults={"name": name, "description": description}
         )

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (prose content: long lines are paragraphs)
 """Beispielinhalte auf Deutsch (example starter content in German), written for this project.
 
 Like the English content, every item is example content for the service's clinicians to review.

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (prose content: long lines are paragraphs)
 """Example starter content in English, written for this project.
 
 Every item is marked as example content: the service's clinicians must review, adapt and approve

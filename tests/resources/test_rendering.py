@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 import pytest
 from django.test import Client
 
-from resources.rendering import render_markdown, reading_minutes
+from resources.rendering import reading_minutes, render_markdown
 
 XSS_VECTORS = [
     "<script>alert(1)</script>",
