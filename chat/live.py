@@ -100,7 +100,7 @@ async def _triage(answers: dict[str, str], language: str | None) -> Any:
 
 async def _crisis_contacts(language: str) -> list[dict[str, str]]:
     try:
-        from resources.services import crisis_contacts_for
+        from resources.crisis import crisis_contacts_for
     except ImportError:
         return []
     contacts = await sync_to_async(crisis_contacts_for, thread_sensitive=False)(None, language)
@@ -497,9 +497,8 @@ async def do_block(*, counsellor: int, sid: str) -> bool:
 
 async def do_wrapup(*, counsellor: int, frame: protocol.Frame) -> str:
     """File the structured wrap-up of an ended chat: only aggregate counters change."""
-    from helpline.wrapup import check_wrapup
-
     from helpline.counters import dimension, do_count_rows
+    from helpline.wrapup import check_wrapup
 
     sid = frame["session"]
     try:
