@@ -76,7 +76,7 @@ def test_it_refuses_periods_that_cross_midnight_or_run_backwards() -> None:
 
 def test_it_refuses_a_naive_now() -> None:
     with pytest.raises(ValueError, match="aware"):
-        is_open(datetime(2025, 1, 1, 12), [], set(), LONDON)  # noqa: DTZ001
+        is_open(datetime(2025, 1, 1, 12), [], set(), LONDON)
 
 
 # --- Pure: next_opening ------------------------------------------------------------------------
@@ -169,7 +169,7 @@ def periods_strategy(draw: st.DrawFn) -> list[Period]:
 
 
 moments = st.datetimes(
-    min_value=datetime(2024, 1, 1), max_value=datetime(2027, 12, 31), timezones=st.just(UTC)  # noqa: DTZ001
+    min_value=datetime(2024, 1, 1), max_value=datetime(2027, 12, 31), timezones=st.just(UTC)
 )
 # Clock changes fall on these dates in some of the zones below, so examples land near them often.
 near_changes = st.sampled_from(

@@ -180,7 +180,12 @@ def test_it_localises_with_a_fallback_to_the_base_text() -> None:
         )
     )
     assert catalogue.localised("de-at") == [
-        {"code": "q", "text": "Frage?", "help_text": "", "options": [{"code": "a", "text": "Ja"}, {"code": "b", "text": "No"}]}
+        {
+            "code": "q",
+            "text": "Frage?",
+            "help_text": "",
+            "options": [{"code": "a", "text": "Ja"}, {"code": "b", "text": "No"}],
+        }
     ]
     assert catalogue.localised("fr")[0]["text"] == "Question?"
     assert catalogue.localised("fr")[0]["help_text"] == "Hint"
