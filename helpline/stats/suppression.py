@@ -153,13 +153,23 @@ def _find_bridge(
 
 
 def protect(
-    values: Sequence[int], lines: Sequence[Line], *, k: int, pinned: Iterable[int] = ()
+    values: Sequence[int],
+    lines: Sequence[Line],
+    *,
+    k: int,
+    pinned: Iterable[int] = (),
+    known: Iterable[int] = (),
 ) -> list[str] | None:
-    """Statuses (SHOWN, SMALL, WITHHELD) for every cell, or None if the table must be withheld."""
+    """Statuses (SHOWN, SMALL, WITHHELD) for every cell, or None if the table must be withheld.
+
+    `known` cells are not published here but a reader may know them exactly from elsewhere, so
+    they are treated as published (and pinned) while protecting the others.
+    """
     if k < 2:
         raise ValueError("k must be at least 2")
-    pinned_cells = set(pinned)
-    status = [primary_status(v, k=k) for v in values]
+    known_cells = set(known)
+    pinned_cells = set(pinned) | known_cells
+    status = [SHOWN if i in known_cells else primary_status(v, k=k) for i, v in enumerate(values)]
     owners = _edges(lines, len(values))
 
     def candidate(cells: Iterable[int]) -> int | None:
@@ -237,8 +247,12 @@ def protect_line(values: Sequence[int], *, k: int, total: int | None = None) -> 
     return ProtectedLine(published[: len(values)], published[-1], published[len(values)] if remainder else None)
 
 
-def protect_table(matrix: Sequence[Sequence[int]], *, k: int) -> ProtectedTable:
-    """A two-way table with row totals, column totals and a pinned grand total."""
+def protect_table(matrix: Sequence[Sequence[int]], *, k: int, known_margins: bool = False) -> ProtectedTable:
+    """A two-way table with row totals, column totals and a pinned grand total.
+
+    With known_margins, the row and column totals are not published with this table but are
+    assumed known to the reader (they may follow from other tables), and are returned as withheld.
+    """
     n_rows = len(matrix)
     n_cols = len(matrix[0]) if n_rows else 0
     if any(len(row) != n_cols for row in matrix):
@@ -258,7 +272,8 @@ def protect_table(matrix: Sequence[Sequence[int]], *, k: int) -> ProtectedTable:
     lines = [Line(tuple(at(r, c) for c in range(n_cols)), at(r, n_cols)) for r in range(n_rows + 1)]
     lines += [Line(tuple(at(r, c) for r in range(n_rows)), at(n_rows, c)) for c in range(n_cols + 1)]
     grand = at(n_rows, n_cols)
-    status = protect(values, lines, k=k, pinned=[grand])
+    margins = [at(r, n_cols) for r in range(n_rows)] + [at(n_rows, c) for c in range(n_cols)]
+    status = protect(values, lines, k=k, pinned=[grand], known=margins if known_margins else ())
     total = publish(values[grand], primary_status(values[grand], k=k))
     if status is None:
         hidden = Published(None, WITHHELD)
@@ -266,6 +281,9 @@ def protect_table(matrix: Sequence[Sequence[int]], *, k: int) -> ProtectedTable:
             [[hidden] * n_cols for _ in range(n_rows)], [hidden] * n_rows, [hidden] * n_cols, total, withheld=True
         )
     cells = [publish(v, s) for v, s in zip(values, status, strict=True)]
+    if known_margins:
+        for i in margins:
+            cells[i] = Published(None, WITHHELD)
     return ProtectedTable(
         [[cells[at(r, c)] for c in range(n_cols)] for r in range(n_rows)],
         [cells[at(r, n_cols)] for r in range(n_rows)],
