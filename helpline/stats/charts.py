@@ -146,19 +146,19 @@ def line_chart(
         css = SERIES_CLASSES[number % len(SERIES_CLASSES)]
         segment: list[str] = []
         segments: list[list[str]] = []
-        for i, value in enumerate(values):
-            if value is None:
+        for i, point in enumerate(values):
+            if point is None:
                 if segment:
                     segments.append(segment)
                 segment = []
                 continue
-            segment.append(f"{x_at(i):.1f},{y_at(value):.1f}")
+            segment.append(f"{x_at(i):.1f},{y_at(point):.1f}")
         if segment:
             segments.append(segment)
         for points in segments:
             if len(points) == 1:
-                x, y = points[0].split(",")
-                parts.append(f'<circle class="point {css}" cx="{x}" cy="{y}" r="3"/>')
+                cx, cy = points[0].split(",")
+                parts.append(f'<circle class="point {css}" cx="{cx}" cy="{cy}" r="3"/>')
             else:
                 parts.append(f'<polyline class="line {css}" points="{" ".join(points)}"/>')
         legend_x = left + (number % 3) * 220

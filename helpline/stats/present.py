@@ -318,10 +318,10 @@ def export_tables(report: Report) -> list[ExportTable]:
          round(report.mean_concurrent_total, 3)],
     ]))
     for metric, histogram in report.histograms.items():
-        tables.append(ExportTable(metric, ["bin_seconds", "count"], [
-            *[[label, cell.json(k)] for label, cell in zip(histogram.labels, histogram.line.cells, strict=True)],
-            ["total", histogram.line.total.json(k)],
-        ]))
+        bins: list[list[str | int | float | None]] = [
+            [label, cell.json(k)] for label, cell in zip(histogram.labels, histogram.line.cells, strict=True)
+        ]
+        tables.append(ExportTable(metric, ["bin_seconds", "count"], [*bins, ["total", histogram.line.total.json(k)]]))
     for breakdown in [*report.breakdowns, *report.feedback]:
         rows: list[list[str | int | float | None]] = [
             [label, cell.json(k)] for label, cell in zip(breakdown.labels, breakdown.cells, strict=True)
