@@ -246,3 +246,7 @@ LOGGING = {
         "django.channels.server": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
+
+# --- Self-help resources (resources/) ----------------------------------------------------------
+# Crisis contacts shown when a seeker has not chosen a country (ISO 3166-1 alpha-2).
+CRISIS_DEFAULT_COUNTRY = env_str("CRISIS_DEFAULT_COUNTRY", "GB").upper()
