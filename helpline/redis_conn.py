@@ -22,7 +22,6 @@ import redis.asyncio.sentinel
 import redis.sentinel
 from django.core.exceptions import ImproperlyConfigured
 
-
 # Connections to the Sentinels themselves (not to the master) give up quickly.
 _SENTINEL_KWARGS = {"socket_timeout": 2.0, "socket_connect_timeout": 2.0}
 
@@ -119,14 +118,19 @@ def redis_client_kwargs() -> dict[str, Any]:
     return {"url": url, **_auth(password)}
 
 
-def make_redis_client(*, async_: bool = True) -> redis.asyncio.Redis | redis.Redis:
-    """A redis-py client (asyncio by default) for the store and the cache, following Sentinel."""
-    kwargs = redis_client_kwargs()
+def make_redis_client(*, async_: bool = True, **options: Any) -> redis.asyncio.Redis | redis.Redis:
+    """A redis-py client (asyncio by default) for the store and the cache, following Sentinel.
+
+    `options` go to the client's connections (socket_timeout, health_check_interval, ...).
+    """
+    kwargs = {**redis_client_kwargs(), **options}
     if "sentinels" in kwargs:
         sentinels = kwargs.pop("sentinels")
         master_name = kwargs.pop("master_name")
         if async_:
-            return redis.asyncio.sentinel.Sentinel(sentinels, sentinel_kwargs=_SENTINEL_KWARGS).master_for(master_name, **kwargs)
+            return redis.asyncio.sentinel.Sentinel(sentinels, sentinel_kwargs=_SENTINEL_KWARGS).master_for(
+                master_name, **kwargs
+            )
         return redis.sentinel.Sentinel(sentinels, sentinel_kwargs=_SENTINEL_KWARGS).master_for(master_name, **kwargs)
     url = kwargs.pop("url")
     if async_:
