@@ -235,16 +235,20 @@ def nginx_front(
     fronts: list[NginxFront] = []
 
     def start(
-        *, workers: list[LiveServer] | None = None, upstreams: list[str] | None = None, error_log_level: str | None = None
+        *,
+        workers: list[LiveServer] | None = None,
+        upstreams: list[str] | None = None,
+        error_log_level: str | None = None,
     ) -> NginxFront:
         directory = tmp_path / f"nginx-{len(fronts)}"
         (directory / "logs").mkdir(parents=True)
         https_port, http_port, onion_port = free_port(), free_port(), free_port()
+        # A closed port stands in for workers when a test needs none (static files, refusals).
+        unused = f"127.0.0.1:{free_port()}"
         cert, key = tls_certificate
         render_site(
             directory / "conf",
-            # A closed port stands in for workers when a test needs none (static files, refusals).
-            upstreams=upstreams or [f"127.0.0.1:{worker.port}" for worker in workers or []] or [f"127.0.0.1:{free_port()}"],
+            upstreams=upstreams or [f"127.0.0.1:{worker.port}" for worker in workers or []] or [unused],
             cert=cert,
             key=key,
             https_port=https_port,

@@ -302,7 +302,7 @@ def client_traffic(front: NginxFront) -> None:
     except OSError:
         pass
     for data in (b"GET / HTTP/1.1\r\nHost: \x00\r\n\r\n", b"\x16\x03\x01 not really tls"):
-        with socket.create_connection(("127.0.0.1", front.https_port), 5, (CLIENT_ADDRESS, 0)) as raw:
+        with socket.create_connection(("127.0.0.1", front.https_port), 0.5, (CLIENT_ADDRESS, 0)) as raw:
             raw.sendall(data)
             try:
                 raw.recv(1024)
