@@ -255,3 +255,10 @@ LOGGING = {
         "django.channels.server": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
+
+# --- Deployment (deploy/, docs/OPERATIONS.md) ---------------------------------------------------
+# The database password from a file (DATABASE_PASSWORD_FILE: Docker secrets, systemd credentials),
+# so that DATABASE_URL itself holds no secret. A password in DATABASE_URL still works.
+_database_password = env_secret("DATABASE_PASSWORD", "")
+if _database_password and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["PASSWORD"] = _database_password

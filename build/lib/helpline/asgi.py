@@ -1,0 +1,29 @@
+"""ASGI entry point: HTTP through Django, websockets through the chat routing.
+
+The websocket stack sits inside AllowedHostsOriginValidator, so a page on another origin cannot
+open a socket to the service, and inside the session and auth middleware so that the counsellor
+socket knows its staff user (the seeker socket ignores both: help-seekers have no cookies).
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpline.settings")
+
+from django.core.asgi import get_asgi_application
+
+django_asgi_app = get_asgi_application()
+
+from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+
+from chat.routing import websocket_urlpatterns  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+    }
+)

@@ -1,0 +1,81 @@
+"""Security headers on every response, and no cookies on help-seeker pages.
+
+Help-seekers get no cookie of any kind (DESIGN.md invariant 4). Only staff areas (STAFF_PREFIXES)
+may set the session and CSRF cookies; on every other path this middleware removes any cookie
+that a view or another middleware tried to set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+STAFF_PREFIXES = ("/staff/", "/admin/", "/manage/")
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "media-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "worker-src 'none'",
+        "manifest-src 'self'",
+    ]
+)
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media", "fullscreen",
+        "geolocation", "gyroscope", "magnetometer", "microphone", "midi", "payment",
+        "picture-in-picture", "publickey-credentials-get", "screen-wake-lock", "sync-xhr", "usb",
+        "xr-spatial-tracking", "interest-cohort", "browsing-topics",
+    )
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": PERMISSIONS_POLICY,
+}
+
+
+def is_staff_path(path: str) -> bool:
+    return path.startswith(STAFF_PREFIXES) or any(
+        path.startswith(f"/{code}{prefix}") for code, _ in settings.LANGUAGES for prefix in STAFF_PREFIXES
+    )
+
+
+class PrivacyHeadersMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers[name] = value
+        if settings.ONION_LOCATION and not request.path.startswith(settings.STATIC_URL):
+            response.headers["Onion-Location"] = settings.ONION_LOCATION + request.get_full_path()
+        if not request.path.startswith(settings.STATIC_URL):
+            response.headers["Cache-Control"] = "no-store"
+        if not is_staff_path(request.path):
+            response.cookies.clear()
+            if "Vary" in response.headers:
+                # No cookie is read on these pages, so caches need not vary on one.
+                parts = [p.strip() for p in response.headers["Vary"].split(",") if p.strip().lower() != "cookie"]
+                if parts:
+                    response.headers["Vary"] = ", ".join(parts)
+                else:
+                    del response.headers["Vary"]
+        return response

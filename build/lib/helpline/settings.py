@@ -1,0 +1,264 @@
+"""The one settings file. Everything a deployment can change is read from the environment here,
+through the typed helpers in helpline.env, and listed with its default in deploy/.env.example.
+
+With nothing set, the service runs as one process: SQLite, Channels' in-memory layer and the
+in-memory live-state store. With REDIS_URL set, every worker shares Redis for both.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+from helpline.env import database_from_url, env_bool, env_int, env_list, env_secret, env_str
+from helpline.redis_conn import cache_config, channel_layer_hosts
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("HELPLINE_VAR_DIR", str(BASE_DIR / "var")))
+
+DEBUG = env_bool("DEBUG", False)
+# Demo mode: the single-process service `make run` starts. It may create its own secret key and
+# organisation root key in VAR_DIR so that it works at once; production must set both.
+DEMO_MODE = env_bool("HELPLINE_DEMO", False)
+
+
+def _secret_key() -> str:
+    key = env_secret("SECRET_KEY", "")
+    if key:
+        return key
+    if DEMO_MODE or DEBUG:
+        path = VAR_DIR / "secret_key"
+        if not path.exists():
+            VAR_DIR.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(50))
+            path.chmod(0o600)
+        return path.read_text().strip()
+    raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) must be set outside demo mode")
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "channels",
+    "helpline",
+    "chat",
+    "resources",
+]
+
+MIDDLEWARE = [
+    "helpline.middleware.PrivacyHeadersMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "helpline.urls"
+ASGI_APPLICATION = "helpline.asgi.application"
+WSGI_APPLICATION = None
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "helpline" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "helpline.context_processors.service",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": database_from_url(env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'helpline.sqlite3'}"))
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Redis: one URL shared by the channel layer, the live-state store and the cache. Several hosts
+# (comma-separated) shard the channel layer; REDIS_SENTINELS switches to Sentinel fail-over.
+REDIS_URL = env_str("REDIS_URL", "")
+REDIS_HOSTS = env_list("REDIS_HOSTS", [REDIS_URL] if REDIS_URL else [])
+REDIS_SENTINELS = env_list("REDIS_SENTINELS", [])
+REDIS_SENTINEL_MASTER = env_str("REDIS_SENTINEL_MASTER", "mymaster")
+CHANNEL_LAYER_KIND = env_str("CHANNEL_LAYER", "core")  # core or pubsub; see docs/PERFORMANCE.md
+if CHANNEL_LAYER_KIND not in ("core", "pubsub"):
+    raise ImproperlyConfigured("CHANNEL_LAYER must be 'core' or 'pubsub'")
+
+# Sentinel: the master's database number, and a password for the masters (also for REDIS_HOSTS).
+REDIS_SENTINEL_DB = env_int("REDIS_SENTINEL_DB", 0, minimum=0)
+REDIS_PASSWORD = env_secret("REDIS_PASSWORD", "")
+_layer_hosts = channel_layer_hosts(  # helpline/redis_conn.py
+    hosts=REDIS_HOSTS,
+    sentinels=REDIS_SENTINELS,
+    master_name=REDIS_SENTINEL_MASTER,
+    db=REDIS_SENTINEL_DB,
+    password=REDIS_PASSWORD,
+)
+
+if REDIS_HOSTS or REDIS_SENTINELS:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": (
+                "channels_redis.pubsub.RedisPubSubChannelLayer"
+                if CHANNEL_LAYER_KIND == "pubsub"
+                else "channels_redis.core.RedisChannelLayer"
+            ),
+            "CONFIG": {"hosts": _layer_hosts, "capacity": 1000, "expiry": 60},
+        }
+    }
+    LIVE_STORE = "chat.store.redis.RedisStore"
+    # The cache (rate limits, the address-hash key) lives on one Redis: REDIS_URL, the first of
+    # REDIS_HOSTS, or the Sentinel master.
+    CACHES = {
+        "default": cache_config(
+            url=REDIS_URL or (REDIS_HOSTS or [""])[0],
+            sentinels=REDIS_SENTINELS,
+            master_name=REDIS_SENTINEL_MASTER,
+            db=REDIS_SENTINEL_DB,
+            password=REDIS_PASSWORD,
+        )
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    LIVE_STORE = "chat.store.memory.MemoryStore"
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "staff-login"
+LOGIN_REDIRECT_URL = "staff-home"
+
+# Languages are chosen by URL prefix only: no cookie, no Accept-Language guessing that could
+# surprise someone on a shared computer.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+LOCALE_PATHS = [BASE_DIR / "helpline" / "locale"]
+LANGUAGE_COOKIE_NAME = "staff_language"
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "UTC"
+SERVICE_TIME_ZONE = env_str("SERVICE_TIME_ZONE", "Europe/London")
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "helpline.staticfiles.HashedStaticStorage"},
+}
+# In one-process mode Daphne serves the collected, content-hashed files itself; behind nginx, nginx does.
+SERVE_STATIC = env_bool("SERVE_STATIC", not (REDIS_HOSTS or REDIS_SENTINELS))
+
+# Sessions and cookies exist only for staff. Help-seeker pages set no cookie at all (the
+# privacy middleware strips any that slip through).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_NAME = "staff_session"
+SESSION_COOKIE_AGE = env_int("STAFF_IDLE_MINUTES", 30, minimum=1) * 60
+SESSION_SAVE_EVERY_REQUEST = True  # idle expiry: every request pushes the expiry forward
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Strict"
+CSRF_COOKIE_NAME = "staff_csrftoken"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Strict"
+SECURE_COOKIES = env_bool("SECURE_COOKIES", not DEBUG and not DEMO_MODE)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if (DEBUG or DEMO_MODE) else 31536000, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_HSTS_PRELOAD = False
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "no-referrer"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SILENCED_SYSTEM_CHECKS = [
+    # HSTS preload is a decision for the operator (it is hard to undo), not a default.
+    "security.W021",
+    # SSL redirect is done by nginx in front of Daphne (deploy/nginx/helpline.conf).
+    "security.W008",
+]
+
+# Where the quick-exit button sends people: a neutral, commonly visited site.
+QUICK_EXIT_URL = env_str("QUICK_EXIT_URL", "https://www.bbc.co.uk/weather")
+SERVICE_NAME = env_str("SERVICE_NAME", "Helpline")
+ONION_LOCATION = env_str("ONION_LOCATION", "")
+
+# The live path (docs/PROTOCOL.md). Times are in seconds.
+SEEKER_GRACE_SECONDS = env_int("SEEKER_GRACE_SECONDS", 120, minimum=5)
+COUNSELLOR_GRACE_SECONDS = env_int("COUNSELLOR_GRACE_SECONDS", 60, minimum=5)
+DEFAULT_CHAT_LIMIT = env_int("DEFAULT_CHAT_LIMIT", 2, minimum=1, maximum=10)
+QUEUE_MAX_LENGTH = env_int("QUEUE_MAX_LENGTH", 200, minimum=1)
+QUEUE_MAX_WAIT_SECONDS = env_int("QUEUE_MAX_WAIT_SECONDS", 3600, minimum=60)
+QUEUE_AGEING_SECONDS = env_int("QUEUE_AGEING_SECONDS", 600, minimum=1)
+SEEKER_QUEUE_IDLE_SECONDS = env_int("SEEKER_QUEUE_IDLE_SECONDS", 1800, minimum=30)
+SEEKER_CHAT_IDLE_SECONDS = env_int("SEEKER_CHAT_IDLE_SECONDS", 900, minimum=30)
+IDLE_WARNING_SECONDS = env_int("IDLE_WARNING_SECONDS", 120, minimum=10)
+LIVE_TTL_SECONDS = env_int("LIVE_TTL_SECONDS", 6 * 3600, minimum=60)
+BLOCK_HOURS = env_int("BLOCK_HOURS", 24, minimum=1)
+# Organisation root public key (PEM) that browsers verify counsellor certificates against.
+ORG_ROOT_PUBLIC_KEY = Path(env_str("ORG_ROOT_PUBLIC_KEY", str(VAR_DIR / "org_root_public.pem")))
+# Demo mode only: the private root key on the server so that `make run` can certify at once.
+ORG_ROOT_PRIVATE_KEY = env_str("ORG_ROOT_PRIVATE_KEY", str(VAR_DIR / "org_root_private.pem") if DEMO_MODE else "")
+
+# Statistics: counts from 1 to k-1 are never published.
+STATS_MIN_COUNT = env_int("STATS_MIN_COUNT", 5, minimum=2)
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365, minimum=1)
+
+# Rate limiting keys on an HMAC of the address with a key that lives only in the cache.
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_VIEW = "helpline.views.ratelimited"
+RATELIMIT_KEY_ROTATE_SECONDS = env_int("RATELIMIT_KEY_ROTATE_SECONDS", 86400, minimum=60)
+
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"scrub": {"()": "helpline.logging.ScrubIdentifiersFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["scrub"], "formatter": "plain"},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Daphne logs client addresses at DEBUG and in its access log; neither is ever wanted.
+        "daphne": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.channels.server": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
+}
+
+# --- Deployment (deploy/, docs/OPERATIONS.md) ---------------------------------------------------
+# The database password from a file (DATABASE_PASSWORD_FILE: Docker secrets, systemd credentials),
+# so that DATABASE_URL itself holds no secret. A password in DATABASE_URL still works.
+_database_password = env_secret("DATABASE_PASSWORD", "")
+if _database_password and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["PASSWORD"] = _database_password

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import path, re_path
+
+from helpline import views
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("exit", views.exit_page, name="exit"),
+    path("admin/", admin.site.urls),
+]
+
+# Help-seeker pages: English without a prefix, other languages under /<code>/ (no cookie needed).
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    prefix_default_language=False,
+)
+
+if settings.SERVE_STATIC:
+    # One-process mode: Daphne serves the collected, content-hashed files. Behind nginx, nginx does.
+    urlpatterns += [
+        re_path(
+            r"^static/(?P<path>.*)$",
+            views.static_file,
+            {"document_root": settings.STATIC_ROOT, "show_indexes": False},
+            name="static",
+        )
+    ]
