@@ -92,14 +92,21 @@ def test_it_validates_with_docker_compose_where_the_client_exists(tmp_path: Path
 
 def test_it_packages_templates_and_static_files_for_pip_install(tmp_path: Path) -> None:
     """The images run `pip install .`: what the workers render and collect must be in the wheel."""
+    # Build from a copy: setuptools leaves build/ and *.egg-info beside the sources.
+    source = tmp_path / "source"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(REPO / name, source / name)
+    for package in ("helpline", "chat", "resources"):
+        shutil.copytree(REPO / package, source / package, ignore=shutil.ignore_patterns("__pycache__"))
     result = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(tmp_path), str(REPO)],
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(tmp_path / "wheel"), str(source)],
         capture_output=True, text=True,
     )
     if result.returncode != 0 and "Could not find a version that satisfies" in result.stderr:
         pytest.skip("no package index reachable to build the wheel")
     assert result.returncode == 0, result.stderr
-    (wheel,) = tmp_path.glob("helpline-*.whl")
+    (wheel,) = (tmp_path / "wheel").glob("helpline-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for package in ("helpline", "chat", "resources"):
         for kind in ("templates", "static"):
