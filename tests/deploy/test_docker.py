@@ -100,8 +100,10 @@ def test_it_packages_templates_and_static_files_for_pip_install(tmp_path: Path) 
     for package in ("helpline", "chat", "resources"):
         shutil.copytree(REPO / package, source / package, ignore=shutil.ignore_patterns("__pycache__"))
     result = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(tmp_path / "wheel"), str(source)],
-        capture_output=True, text=True,
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(tmp_path / "wheel"),
+         str(source)],
+        capture_output=True,
+        text=True,
     )
     if result.returncode != 0 and "Could not find a version that satisfies" in result.stderr:
         pytest.skip("no package index reachable to build the wheel")
