@@ -31,7 +31,7 @@ ERROR_CODES = frozenset(
     {
         "bad_frame", "unknown_type", "too_large", "rate_limited", "not_in_chat", "not_allowed", "closed",
         "full", "blocked", "store_unavailable", "bad_token", "bad_state", "wrapup_required", "not_available",
-        "at_limit", "queue_empty",
+        "at_limit", "queue_empty", "server_error",
     }
 )
 
@@ -190,6 +190,7 @@ COUNSELLOR_IN: dict[str, Schema] = {
     "end": {"session": req(session)},
     "wrapup": WRAPUP_FIELDS,
     "block": {"session": req(session)},
+    "rekey": {"session": req(session)},
     "help": {"session": req(session)},
     "assign": {"session": req(session), "counsellor": req(integer(1, 2**31 - 1))},
     "set_offline": {"counsellor": req(integer(1, 2**31 - 1))},

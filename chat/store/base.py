@@ -147,6 +147,10 @@ class LiveStore(ABC):
         """Change fields of an existing chat; None if it no longer exists."""
 
     @abstractmethod
+    async def restart_handshake(self, sid: str) -> Chat | None:
+        """A new handshake in the same assignment: drop kept frames, reset sequence numbers."""
+
+    @abstractmethod
     async def end_chat(self, sid: str, *, now: float) -> Chat | None:
         """Delete every trace of the chat. Returns it to exactly one caller (None to the others).
 
@@ -170,6 +174,10 @@ class LiveStore(ABC):
     @abstractmethod
     async def queue_counts_before(self, score: float, queue_keys: list[str]) -> int:
         """How many queued chats in these queues are ahead of `score`."""
+
+    @abstractmethod
+    async def queue_keys(self) -> list[str]:
+        """The "language:pathway" queues that have been used."""
 
     @abstractmethod
     async def queued_chats(self) -> list[Chat]:

@@ -22,6 +22,7 @@ class MemoryStore(LiveStore):
         self.chats: dict[str, Chat] = {}
         self.tokens: dict[str, str] = {}
         self.queue: dict[str, float] = {}  # sid -> score
+        self.known_queues: set[str] = set()
         self.presence: dict[int, Presence] = {}
         self.counsellor_sids: dict[int, set[str]] = {}
         self.frames: dict[tuple[str, Side], dict[int, str]] = {}
@@ -43,6 +44,7 @@ class MemoryStore(LiveStore):
         self.chats[chat.sid] = stored
         self.tokens[chat.token] = chat.sid
         self.queue[chat.sid] = chat.score
+        self.known_queues.add(chat.queue_key)
         return True
 
     async def get_chat(self, sid: str) -> Chat | None:
@@ -65,6 +67,14 @@ class MemoryStore(LiveStore):
         for side in ("s", "c"):
             self.frames.pop((sid, side), None)  # type: ignore[arg-type]
             self.last_in.pop((sid, side), None)  # type: ignore[arg-type]
+
+    async def restart_handshake(self, sid: str) -> Chat | None:
+        chat = self.chats.get(sid)
+        if chat is None or chat.state == "queued":
+            return None
+        self._drop_frames(sid)
+        chat.state, chat.hs = "assigned", "init"
+        return chat.copy()
 
     async def end_chat(self, sid: str, *, now: float) -> Chat | None:
         chat = self.chats.pop(sid, None)
@@ -166,6 +176,9 @@ class MemoryStore(LiveStore):
     async def queue_counts_before(self, score: float, queue_keys: list[str]) -> int:
         keys = set(queue_keys)
         return sum(1 for sid, s in self.queue.items() if s < score and self.chats[sid].queue_key in keys)
+
+    async def queue_keys(self) -> list[str]:
+        return sorted(self.known_queues)
 
     async def queued_chats(self) -> list[Chat]:
         return [self.chats[sid].copy() for sid, _ in sorted(self.queue.items(), key=lambda item: (item[1], item[0]))]

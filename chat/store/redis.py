@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any, ParamSpec, TypeVar
 
 import redis.asyncio as aioredis
@@ -160,6 +160,16 @@ redis.call('SADD', P..'queues', qk)
 return 1
 """
 
+_RESTART = """
+local sid = ARGV[1]
+local ck = P..'chat:'..sid
+local state = redis.call('HGET', ck, 'state')
+if not state or state == 'queued' then return 0 end
+drop_frames(sid)
+redis.call('HSET', ck, 'state', 'assigned', 'hs', 'init')
+return 1
+"""
+
 _SET_PRESENCE = """
 local pk = P..'c:'..ARGV[1]
 for i = 2, #ARGV, 2 do redis.call('HSET', pk, ARGV[i], ARGV[i + 1]) end
@@ -226,7 +236,7 @@ return n
 
 _SCRIPTS = {
     "create": _CREATE, "update": _UPDATE, "end": _END, "claim": _CLAIM, "assign": _ASSIGN,
-    "requeue": _REQUEUE, "set_presence": _SET_PRESENCE, "update_presence": _UPDATE_PRESENCE,
+    "requeue": _REQUEUE, "restart": _RESTART, "set_presence": _SET_PRESENCE, "update_presence": _UPDATE_PRESENCE,
     "file_wrapup": _FILE_WRAPUP, "append": _APPEND, "ack": _ACK, "pop_due": _POP_DUE, "hit": _HIT,
 }
 
@@ -234,7 +244,9 @@ _P = ParamSpec("_P")
 _T = TypeVar("_T")
 
 
-def _unavailable_on_connection_errors(method: Callable[_P, Awaitable[_T]]) -> Callable[_P, Awaitable[_T]]:
+def _unavailable_on_connection_errors(
+    method: Callable[_P, Coroutine[Any, Any, _T]],
+) -> Callable[_P, Coroutine[Any, Any, _T]]:
     @functools.wraps(method)
     async def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _T:
         try:
@@ -344,6 +356,12 @@ class RedisStore(LiveStore):
         return await self.get_chat(sid)
 
     @_unavailable_on_connection_errors
+    async def restart_handshake(self, sid: str) -> Chat | None:
+        if not await self._run("restart", sid):
+            return None
+        return await self.get_chat(sid)
+
+    @_unavailable_on_connection_errors
     async def end_chat(self, sid: str, *, now: float) -> Chat | None:
         data = await self._run("end", sid, *DEADLINE_KINDS)
         if not data:
@@ -390,6 +408,10 @@ class RedisStore(LiveStore):
                 pipe.hgetall(P + "chat:" + _text(sid))
             rows = await pipe.execute()
         return [Chat.from_fields(row) for row in rows if row]
+
+    @_unavailable_on_connection_errors
+    async def queue_keys(self) -> list[str]:
+        return sorted(_text(k) for k in await self.r.smembers(P + "queues"))
 
     @_unavailable_on_connection_errors
     async def queued_chats(self) -> list[Chat]:

@@ -36,7 +36,9 @@ def new_chat(*, score: float = 100.0, language: str = "en", pathway: str = "self
     )
 
 
-def counsellor(uid: int, *, limit: int = 2, languages: tuple[str, ...] = ("en",), pathways: tuple[str, ...] = ()) -> Presence:
+def counsellor(
+    uid: int, *, limit: int = 2, languages: tuple[str, ...] = ("en",), pathways: tuple[str, ...] = ()
+) -> Presence:
     return Presence(
         user_id=uid, name=f"c{uid}", state="available", limit=limit, languages=languages, pathways=pathways,
         channel=f"chan-{uid}", online=True,
@@ -276,3 +278,19 @@ def test_twenty_counsellors_racing_claim_each_chat_exactly_once(redis_client, re
     claimed = [sid for batch, _ in results for _, sid in batch]
     assert sorted(claimed) == sorted(sids)
     assert sum(over for _, over in results) == 0
+
+
+async def test_it_restarts_a_handshake_without_old_frames(store: LiveStore) -> None:
+    chat = new_chat()
+    await store.create_chat(chat, max_queue=10)
+    assert await store.restart_handshake(chat.sid) is None  # still queued
+    await store.set_presence(counsellor(1))
+    await store.claim_next(1, now=1)
+    await store.update_chat(chat.sid, state="active", hs="done")
+    await store.append_frame(chat.sid, "s", 1, "a" * 400, now=2)
+    again = await store.restart_handshake(chat.sid)
+    assert again is not None and again.state == "assigned" and again.hs == "init" and again.epoch == 1
+    assert await store.pending_frames(chat.sid, "s") == []
+    await store.update_chat(chat.sid, state="active", hs="done")
+    assert (await store.append_frame(chat.sid, "s", 1, "a" * 400, now=3))[0] == "ok"
+    assert await store.queue_keys() == ["en:self"]
