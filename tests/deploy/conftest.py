@@ -27,7 +27,8 @@ from django.conf import settings
 from tests.conftest import REPO, LiveServer, free_port, missing_service
 
 NGINX = os.environ.get("NGINX_PATH", "/usr/sbin/nginx")
-SERVER_NAME = "helpline.test"
+# "localhost" so that clients that resolve the name themselves (chat/client.py) reach nginx.
+SERVER_NAME = "localhost"
 # Linux routes all of 127.0.0.0/8 to the loopback interface; this one is the "help-seeker".
 CLIENT_ADDRESS = "127.0.0.23"
 ONION_LOCATION = "http://helplinexxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.onion"

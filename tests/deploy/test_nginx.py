@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import socket
@@ -235,24 +236,50 @@ def test_it_upgrades_websockets_and_overwrites_the_forwarded_address(nginx_front
     assert "forwarded" not in headers and "x-real-ip" not in headers
 
 
-def test_it_hands_seeker_sockets_to_the_workers(nginx_front, proxied_workers) -> None:
+async def test_it_carries_a_full_encrypted_chat_through_nginx_in_front_of_two_workers(
+    nginx_front, proxied_workers, redis_client, monkeypatch: pytest.MonkeyPatch, tls_certificate
+) -> None:
+    """The reference client on both sides, over TLS through nginx, to two workers sharing Redis."""
+    from chat.client import CounsellorClient, SeekerClient
+    from tests.chat.test_live_integration import provision
+
     front: NginxFront = nginx_front(workers=proxied_workers)
-    from websockets.exceptions import InvalidStatus
+    # The client makes a default TLS context: let it trust the test's certificate.
+    monkeypatch.setenv("SSL_CERT_FILE", str(tls_certificate[0]))
+    (who,), root_public = provision(proxied_workers[0])
+    canary_seeker, canary_counsellor = "SEEKER-CANARY-5be1", "COUNSELLOR-CANARY-c702"
+    seeker = SeekerClient(front.ws_url, root_public=root_public)
+    counsellor = CounsellorClient(
+        front.ws_url, cookie=who.cookie, identity_private=who.identity_private, cert=who.cert, sig_cert=who.sig_cert
+    )
+    await seeker.connect()
+    welcome = await seeker.join(triage={"concern": "own_thoughts", "self_harm": "no"}, lang="en")
+    assert welcome["type"] == "welcome"
+    await counsellor.connect()
+    await counsellor.hello()
+    await counsellor.set_status("available")
+    session = await counsellor.take_next()
+    await asyncio.gather(seeker.handshake(), counsellor.handshake(session))
+    assert seeker.pseudonym == who.username
 
-    # FOLLOW-UP (issue 11): until the live path lands the seeker consumer refuses every socket
-    # before accepting it, which Daphne answers with 403 "Access denied". That answer comes from
-    # Daphne's websocket handshake, so the upgrade request reached a worker with its Upgrade
-    # headers intact (without them Django would answer 404, and nginx 502 with its own text).
-    # Replace this with the full encrypted chat through nginx (chat/client.py) when it exists.
-    async def knock() -> InvalidStatus:
-        with pytest.raises(InvalidStatus) as refused:
-            await open_socket(front, "/ws/seeker/")
-        return refused.value
+    for i in range(10):
+        await seeker.send_text(f"{canary_seeker} {i}")
+        await counsellor.send_text(session, f"{canary_counsellor} {i}")
+    assert [(await counsellor.next_text(session))["body"] for _ in range(10)] == [
+        f"{canary_seeker} {i}" for i in range(10)
+    ]
+    assert [(await seeker.next_text())["body"] for _ in range(10)] == [f"{canary_counsellor} {i}" for i in range(10)]
+    for frame in seeker.frames + counsellor.frames:
+        assert canary_seeker not in json.dumps(frame) and canary_counsellor not in json.dumps(frame)
 
-    for _ in range(2):  # least_conn alternates: both workers answer the same way
-        refusal = asyncio.run(knock())
-        assert refusal.response.status_code == 403
-        assert refusal.response.reason_phrase == "Access denied"
+    await counsellor.end(session)
+    await seeker.expect("ended")
+    await seeker.close()
+    await counsellor.close()
+    front.stop()
+    for path in front.log_files():
+        text = path.read_text(errors="replace")
+        assert canary_seeker not in text and session not in text, path.name
 
 
 # --- Through nginx to two workers ------------------------------------------------------------------
@@ -312,10 +339,18 @@ def client_traffic(front: NginxFront) -> None:
     async def sockets() -> None:
         from websockets.exceptions import InvalidStatus
 
+        # A seeker socket that opens, says hello in a way the server refuses, and goes (or, with
+        # no worker behind nginx, is refused with 502).
         try:
-            await open_socket(front, "/ws/seeker/")
+            socket_ = await open_socket(front, "/ws/seeker/")
         except InvalidStatus:
+            return
+        await socket_.send("not a frame")
+        try:
+            await asyncio.wait_for(socket_.recv(), 2)
+        except Exception:  # any answer or close will do
             pass
+        await socket_.close()
 
     asyncio.run(sockets())
 
