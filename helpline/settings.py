@@ -256,6 +256,10 @@ LOGGING = {
     },
 }
 
+# --- Self-help resources (resources/) ----------------------------------------------------------
+# Crisis contacts shown when a seeker has not chosen a country (ISO 3166-1 alpha-2).
+CRISIS_DEFAULT_COUNTRY = env_str("CRISIS_DEFAULT_COUNTRY", "GB").upper()
+
 # --- Deployment (deploy/, docs/OPERATIONS.md) ---------------------------------------------------
 # The database password from a file (DATABASE_PASSWORD_FILE: Docker secrets, systemd credentials),
 # so that DATABASE_URL itself holds no secret. A password in DATABASE_URL still works.

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
 from helpline import views
 
@@ -16,6 +16,7 @@ urlpatterns = [
 # Help-seeker pages: English without a prefix, other languages under /<code>/ (no cookie needed).
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
+    path("", include("resources.urls")),
     prefix_default_language=False,
 )
 
