@@ -306,7 +306,10 @@ class RedisStore(LiveStore):
         found = self._clients.get(loop_id)
         if found is None:
             options: dict[str, Any] = {
-                "socket_connect_timeout": 2, "socket_timeout": 5, "health_check_interval": 15, "retry_on_timeout": False,
+                "socket_connect_timeout": 2,
+                "socket_timeout": 5,
+                "health_check_interval": 15,
+                "retry_on_timeout": False,
             }
             if self.url:
                 client = aioredis.Redis.from_url(self.url, **options)
