@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.admin.apps import AdminConfig
+from django.db.models.signals import post_migrate
+
+
+def _sync_roles(sender: Any, **kwargs: Any) -> None:
+    from helpline.staff.accounts import do_sync_role_permissions
+
+    do_sync_role_permissions()
+
+
+class HelplineAdminConfig(AdminConfig):
+    """django.contrib.admin with the staff admin site (second factor, admin role, audited changes).
+
+    It also keeps the role groups' permissions in step after every `migrate` (see
+    helpline.staff.accounts.do_sync_role_permissions).
+    """
+
+    default_site = "helpline.staff.admin_site.HelplineAdminSite"
+
+    def ready(self) -> None:
+        super().ready()
+        post_migrate.connect(_sync_roles, dispatch_uid="helpline.staff.sync_roles")
