@@ -478,9 +478,8 @@ async def do_block(*, counsellor: int, sid: str) -> bool:
 
 async def do_wrapup(*, counsellor: int, frame: protocol.Frame) -> str:
     """File the structured wrap-up of an ended chat: only aggregate counters change."""
-    from helpline.wrapup import check_wrapup
-
     from helpline.counters import dimension, do_count_rows
+    from helpline.wrapup import check_wrapup
 
     sid = frame["session"]
     try:

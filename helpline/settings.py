@@ -7,6 +7,7 @@ in-memory live-state store. With REDIS_URL set, every worker shares Redis for bo
 
 from __future__ import annotations
 
+import re
 import secrets
 from pathlib import Path
 
@@ -246,3 +247,22 @@ LOGGING = {
         "django.channels.server": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
+
+# --- Staff accounts (helpline/staff) -----------------------------------------------------------
+# The admin app is installed through its staff config: the default admin site demands the second
+# factor and the admin role, and audits every change (helpline/staff/admin_site.py).
+INSTALLED_APPS = [
+    "helpline.staff.apps.HelplineAdminConfig" if app == "django.contrib.admin" else app for app in INSTALLED_APPS
+]
+# Authenticator apps show this name beside the account.
+OTP_TOTP_ISSUER = SERVICE_NAME
+# The admin never shows a TOTP secret or its QR code; secrets are issued by `manage.py createstaff`
+# or at enrolment, to their owner only.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Sign-in, code and enrolment attempts: per keyed address hash, and per account.
+STAFF_SIGNIN_RATE = env_str("STAFF_SIGNIN_RATE", "10/m")
+STAFF_SIGNIN_ACCOUNT_RATE = env_str("STAFF_SIGNIN_ACCOUNT_RATE", "30/h")
+for _name in ("STAFF_SIGNIN_RATE", "STAFF_SIGNIN_ACCOUNT_RATE"):
+    _rate = globals()[_name]
+    if not re.fullmatch(r"[1-9][0-9]*/[1-9]?[0-9]*[smhd]", _rate):
+        raise ImproperlyConfigured(f"{_name} must look like 10/m or 30/h (got {_rate!r})")

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
 from helpline import views
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("exit", views.exit_page, name="exit"),
     path("admin/", admin.site.urls),
+    path("staff/", include("helpline.staff.urls")),
 ]
 
 # Help-seeker pages: English without a prefix, other languages under /<code>/ (no cookie needed).

@@ -180,7 +180,10 @@ def test_it_localises_with_a_fallback_to_the_base_text() -> None:
         )
     )
     assert catalogue.localised("de-at") == [
-        {"code": "q", "text": "Frage?", "help_text": "", "options": [{"code": "a", "text": "Ja"}, {"code": "b", "text": "No"}]}
+        {
+            "code": "q", "text": "Frage?", "help_text": "",
+            "options": [{"code": "a", "text": "Ja"}, {"code": "b", "text": "No"}],
+        }
     ]
     assert catalogue.localised("fr")[0]["text"] == "Question?"
     assert catalogue.localised("fr")[0]["help_text"] == "Hint"
@@ -316,6 +319,14 @@ def test_it_allows_a_crisis_reason_only_on_a_crisis_answer() -> None:
 # --- Admin -------------------------------------------------------------------------------------
 
 
+@pytest.fixture
+def admin_client(db: None) -> Client:
+    """An admin signed in with password and second factor (the admin site demands both)."""
+    from tests.personas import make_staff, signed_in_client
+
+    return signed_in_client(make_staff("admin", username="content-admin"))
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "path",
@@ -349,14 +360,14 @@ def test_it_shows_a_question_with_its_answers_and_german_fields(admin_client: Cl
 
 @pytest.mark.django_db
 def test_it_refuses_the_content_admin_to_anonymous_and_unprivileged_users(client: Client) -> None:
-    from django.contrib.auth.models import User
-
     response = client.get("/admin/helpline/triagequestion/")
     assert response.status_code == 302
     assert "/admin/login/" in response.headers["Location"]
-    counsellor = User.objects.create_user("counsellor", password="a long test password", is_staff=True)
-    client.force_login(counsellor)
-    assert client.get("/admin/helpline/triagequestion/").status_code == 403
+    # A counsellor who finished the full sign-in is sent to the admin login, which refuses them.
+    from tests.personas import make_staff, signed_in_client
+
+    counsellor = signed_in_client(make_staff("counsellor", username="content-counsellor"))
+    assert counsellor.get("/admin/helpline/triagequestion/", follow=True).status_code == 403
 
 
 @pytest.mark.django_db
