@@ -263,6 +263,23 @@ async def do_hs_init(*, sid: str, eph: str) -> str | None:
     return None
 
 
+def _holds_certified_key(counsellor: int, cert: str) -> bool:
+    """The certificate is this counsellor's current, unrevoked, unexpired one (checked on every
+    handshake, so a revocation takes effect at once even for a browser that kept its certificate)."""
+    from django.contrib.auth import get_user_model
+
+    from chat import e2ee
+    from chat.certificates import certified_key_for
+
+    try:
+        presented = e2ee.Certificate.decode(e2ee.b64d(cert, maximum=e2ee.MAX_CERT_BYTES, what="cert"))
+    except e2ee.ProtocolError:
+        return False
+    user = get_user_model().objects.filter(pk=counsellor, is_active=True).first()
+    key = certified_key_for(user) if user is not None else None
+    return key is not None and key.fingerprint == presented.key_fingerprint
+
+
 async def do_hs_offer(*, counsellor: int, frame: protocol.Frame) -> str | None:
     live = store()
     sid = frame["session"]
@@ -271,6 +288,8 @@ async def do_hs_offer(*, counsellor: int, frame: protocol.Frame) -> str | None:
         return protocol.error_frame("not_allowed", "this chat is not yours")
     if chat.hs != "init":
         return protocol.error_frame("bad_state", "the seeker has not started a handshake")
+    if not await sync_to_async(_holds_certified_key, thread_sensitive=False)(counsellor, frame["cert"]):
+        return protocol.error_frame("not_allowed", "this certificate is not your current certified key")
     await live.update_chat(sid, hs="offer")
     fields = {k: frame[k] for k in ("cert", "sig_cert", "eph", "sig")}
     await send_to(chat.seeker_channel, protocol.frame("hs_offer", **fields))
