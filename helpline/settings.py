@@ -266,3 +266,8 @@ for _name in ("STAFF_SIGNIN_RATE", "STAFF_SIGNIN_ACCOUNT_RATE"):
     _rate = globals()[_name]
     if not re.fullmatch(r"[1-9][0-9]*/[1-9]?[0-9]*[smhd]", _rate):
         raise ImproperlyConfigured(f"{_name} must look like 10/m or 30/h (got {_rate!r})")
+
+# --- Counsellor workspace (helpline/workspace.py, helpline/staff/workspace_views.py) -----------
+# Demo mode only: certify a counsellor's identity key as soon as their browser sends it, with the
+# demo root key in VAR_DIR. A real service certifies with `manage.py orgkey certify` instead.
+DEMO_AUTO_CERTIFY = DEMO_MODE and env_bool("DEMO_AUTO_CERTIFY", True)

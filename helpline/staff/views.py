@@ -1,4 +1,5 @@
-"""Staff sign-in, enrolment, sign-out, the role-based home, the workspace shell and the audit log.
+"""Staff sign-in, enrolment, sign-out, the role-based home and the audit log (the workspace and
+supervisor pages are in helpline.staff.workspace_views).
 
 Thin views: each checks access, calls one function from helpline.staff.signin or .accounts, and
 renders. Sign-in, code and enrolment POSTs are rate-limited per keyed address hash
@@ -28,7 +29,7 @@ from helpline import views as helpline_views
 from helpline.addresses import ratelimit_key
 from helpline.models import AuditEvent
 from helpline.staff.access import is_verified, staff_required, staff_role
-from helpline.staff.accounts import staff_profile, totp_secret
+from helpline.staff.accounts import totp_secret
 from helpline.staff.forms import AuditFilterForm, CodeForm, SignInForm
 from helpline.staff.qr import qr_svg
 from helpline.staff.rules import ADMIN, FLOOR_ROLES, MANAGER, STATISTICS_URL, grouped_secret
@@ -202,14 +203,6 @@ def home(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(STATISTICS_URL)
     assert role == ADMIN
     return HttpResponseRedirect(reverse("admin:index"))
-
-
-@never_cache
-@require_GET
-@staff_required(*FLOOR_ROLES)
-def workspace(request: HttpRequest) -> HttpResponse:
-    profile = staff_profile(request.user)  # type: ignore[arg-type]
-    return render(request, "helpline/staff/workspace.html", {"profile": profile})
 
 
 @never_cache

@@ -11,7 +11,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from helpline.staff.access import is_verified, staff_role
-from helpline.staff.rules import ADMIN, FLOOR_ROLES, MANAGER, STATISTICS_URL
+from helpline.staff.rules import ADMIN, FLOOR_ROLES, MANAGER, STATISTICS_URL, SUPERVISOR
 
 register = template.Library()
 
@@ -25,7 +25,8 @@ def staff_links(request: HttpRequest) -> list[dict[str, object]]:
     links: list[tuple[str, str]] = []
     if role in FLOOR_ROLES:
         links.append((_("Workspace"), reverse("staff-workspace")))
-    # The supervisor's floor view joins here when it exists.
+    if role in (SUPERVISOR, ADMIN):
+        links.append((_("Supervision"), reverse("staff-supervisor")))
     if role in (MANAGER, ADMIN):
         links.append((_("Statistics"), STATISTICS_URL))
     if role == ADMIN:

@@ -598,7 +598,9 @@ async def test_the_server_refuses_an_offer_with_a_revoked_certificate(
     chat = await worker.take()
     await seeker.handshake_start()
     init = await worker.expect("hs_init", session=chat["session"])
-    handshake = e2ee.CounsellorHandshake(chat["session"], counsellor.identity_private, counsellor.cert, counsellor.sig_cert)
+    handshake = e2ee.CounsellorHandshake(
+        chat["session"], counsellor.identity_private, counsellor.cert, counsellor.sig_cert
+    )
     await worker.send({"type": "hs_offer", "session": chat["session"], **handshake.offer(init["eph"])})
     assert (await worker.expect("error"))["code"] == "not_allowed"
     assert await seeker.nothing(0.3)
