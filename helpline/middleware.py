@@ -69,7 +69,12 @@ class PrivacyHeadersMiddleware:
             response.headers["Onion-Location"] = settings.ONION_LOCATION + request.get_full_path()
         if not request.path.startswith(settings.STATIC_URL):
             response.headers["Cache-Control"] = "no-store"
-        if not is_staff_path(request.path):
+        if is_staff_path(request.path):
+            # Staff forms are CSRF-protected: with "no-referrer" browsers send `Origin: null` on a
+            # POST, which Django's origin check refuses. Same-origin requests keep their origin;
+            # nothing is sent to other sites.
+            response.headers["Referrer-Policy"] = "same-origin"
+        else:
             response.cookies.clear()
             if "Vary" in response.headers:
                 # No cookie is read on these pages, so caches need not vary on one.
