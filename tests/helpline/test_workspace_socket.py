@@ -21,7 +21,9 @@ from chat.testing import ProvisionedCounsellor, provision_counsellor
 from tests.chat.live_helpers import Counsellor, Seeker, Socket, connect_pair
 from tests.personas import make_staff, signed_in_client, ws_headers
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Transactional (the consumers reach the database from other threads). No serialized rollback: the
+# opening hours the tests need are made here, so the suite's order does not matter.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 CT = "A" * 363  # the shape of a 272-byte ciphertext; never decrypted here
 WRAPUP = {"concern": "own_thoughts", "protective_action": "yes", "referrals": ["none"], "risk": ["none"],
@@ -29,11 +31,17 @@ WRAPUP = {"concern": "own_thoughts", "protective_action": "yes", "referrals": ["
 
 
 @pytest.fixture(autouse=True)
-def _quiet(monkeypatch: pytest.MonkeyPatch) -> None:
+def _open_all_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime
+
     from helpline.hours import clear_schedule_cache
+    from helpline.models import OpeningHours
     from helpline.triage import clear_catalogue_cache
 
     monkeypatch.setattr(janitor, "AUTOSTART", False)
+    midnight = datetime.time(0)
+    for weekday in range(7):
+        OpeningHours.objects.get_or_create(weekday=weekday, opens=midnight, closes=midnight)
     clear_schedule_cache()
     clear_catalogue_cache()
 
