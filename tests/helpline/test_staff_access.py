@@ -168,7 +168,9 @@ def test_it_names_each_persona_s_role(
 
 
 @pytest.mark.django_db
-def test_it_grants_each_role_only_its_permissions(counsellor: User, supervisor: User, manager: User, admin: User) -> None:
+def test_it_grants_each_role_only_its_permissions(
+    counsellor: User, supervisor: User, manager: User, admin: User
+) -> None:
     assert counsellor.get_all_permissions() == {"helpline.counsel"}
     assert supervisor.get_all_permissions() == {"helpline.counsel", "helpline.supervise_floor"}
     assert manager.get_all_permissions() == {"helpline.view_statistics"}
