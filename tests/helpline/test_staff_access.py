@@ -216,6 +216,7 @@ async def connect_as(headers: list[tuple[bytes, bytes]]) -> tuple[bool, object, 
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("close_thread_connections")
 async def test_it_lets_a_verified_counsellor_open_the_socket(counsellor: User) -> None:
     connected, _, communicator = await connect_as(await socket_headers(counsellor))
     try:
@@ -226,6 +227,7 @@ async def test_it_lets_a_verified_counsellor_open_the_socket(counsellor: User) -
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("close_thread_connections")
 async def test_it_closes_the_socket_for_a_password_only_session(counsellor: User) -> None:
     connected, code, communicator = await connect_as(await socket_headers(counsellor, verified=False))
     await communicator.disconnect()
@@ -233,6 +235,7 @@ async def test_it_closes_the_socket_for_a_password_only_session(counsellor: User
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("close_thread_connections")
 async def test_it_closes_the_socket_without_a_session(db: None) -> None:
     connected, code, communicator = await connect_as([(b"origin", b"http://testserver")])
     await communicator.disconnect()
@@ -240,6 +243,7 @@ async def test_it_closes_the_socket_without_a_session(db: None) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("close_thread_connections")
 async def test_it_closes_the_socket_for_a_role_off_the_floor(manager: User) -> None:
     connected, code, communicator = await connect_as(await socket_headers(manager))
     await communicator.disconnect()
@@ -247,6 +251,7 @@ async def test_it_closes_the_socket_for_a_role_off_the_floor(manager: User) -> N
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("close_thread_connections")
 async def test_it_closes_the_socket_when_the_authenticator_was_reset(counsellor: User) -> None:
     from asgiref.sync import sync_to_async
 
@@ -258,6 +263,7 @@ async def test_it_closes_the_socket_when_the_authenticator_was_reset(counsellor:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("close_thread_connections")
 async def test_it_closes_the_socket_when_the_session_names_another_user_s_device(
     counsellor: User, other_counsellor: User
 ) -> None:
@@ -279,6 +285,7 @@ async def test_it_closes_the_socket_when_the_session_names_another_user_s_device
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("close_thread_connections")
 async def test_it_closes_the_socket_for_a_deactivated_account(db: None) -> None:
     from asgiref.sync import sync_to_async
 
