@@ -8,6 +8,7 @@ from here, so a name is spelled once. Each counter row holds one dimension at mo
 from __future__ import annotations
 
 from bisect import bisect_right
+from itertools import pairwise
 
 # --- Demand and flow (dimensions in brackets) --------------------------------------------------
 CONTACT_ATTEMPTED = "contact.attempted"  # [when: open|closed|full|blocked]
@@ -54,4 +55,4 @@ def bin_label(seconds: float, bins: tuple[int, ...]) -> str:
 
 
 def bin_labels(bins: tuple[int, ...]) -> list[str]:
-    return [f"{low}-{high}" for low, high in zip(bins, bins[1:], strict=False)] + [f"{bins[-1]}+"]
+    return [f"{low}-{high}" for low, high in pairwise(bins)] + [f"{bins[-1]}+"]

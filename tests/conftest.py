@@ -239,8 +239,13 @@ def daphne_server(
 # --- Chromium through Playwright ---------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
+    """Chromium for one test module at a time.
+
+    Module scope on purpose: a sync Playwright session left running for the whole test session
+    keeps its event loop set and breaks pytest-asyncio tests that run after it.
+    """
     if not Path(CHROMIUM).exists():
         missing_service(f"Chromium not found at {CHROMIUM}")
     from playwright.sync_api import sync_playwright

@@ -153,7 +153,7 @@ def test_it_sets_up_demo_accounts_idempotently(settings) -> None:
     assert "/staff/login/" in output
     counsellor = User.objects.get(username="demo-counsellor")
     assert staff_role(counsellor) == "counsellor"
-    assert counsellor.staff_profile.pseudonym == "Sam"
+    assert counsellor.staffprofile.pseudonym == "Sam"
     block = output.split("username: demo-counsellor", 1)[1]
     password = re.search(r"password: (\S+)", block).group(1)
     secret = re.search(r"TOTP secret \(add to an authenticator app\): ([A-Z2-7 ]+)\n", block).group(1)

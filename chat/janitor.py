@@ -1,0 +1,95 @@
+"""The janitor: one background task per worker process that acts on due deadlines.
+
+Grace periods and idle time-outs are deadlines in the live-state store; `pop_due` hands each
+one to exactly one worker, so any number of workers can run a janitor. It also samples staffed
+capacity once a minute (one worker per minute, by lock) into aggregate counters.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+from django.conf import settings
+
+from chat import live, protocol
+from chat.store.base import StoreUnavailable
+from helpline import metrics
+
+logger = logging.getLogger(__name__)
+_task: asyncio.Task[None] | None = None
+TICK_SECONDS = 0.5
+# Tests switch this off and call tick() themselves, so time-outs happen exactly when they say.
+AUTOSTART = True
+
+
+def ensure_running() -> None:
+    """Start this process's janitor if it is not running (called by every consumer's connect)."""
+    global _task
+    if not AUTOSTART:
+        return
+    loop = asyncio.get_running_loop()
+    if _task is None or _task.done() or _task.get_loop() is not loop:
+        _task = loop.create_task(run_forever(), name="helpline-janitor")
+
+
+async def run_forever() -> None:
+    while True:
+        try:
+            await tick()
+        except StoreUnavailable:
+            await asyncio.sleep(1.0)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.exception("janitor tick failed")
+        await asyncio.sleep(TICK_SECONDS)
+
+
+async def tick() -> None:
+    store = live.store()
+    moment = time.time()
+    for kind, sid in await store.pop_due(moment):
+        await handle(kind, sid, moment)
+    if await store.try_lock(f"sample:{int(moment // 60)}", 120):
+        await sample_capacity()
+
+
+async def handle(kind: str, sid: str, moment: float) -> None:
+    store = live.store()
+    chat = await store.get_chat(sid)
+    if chat is None:
+        return
+    if kind == "sgrace":
+        if not chat.seeker_online:
+            await live.do_end_chat(sid=sid, reason="seeker_lost", ended_by="dropped")
+    elif kind == "cgrace":
+        if not chat.counsellor_online:
+            await live.do_requeue(sid=sid)
+    elif kind == "sidle":
+        queued = chat.state == "queued"
+        limit = settings.SEEKER_QUEUE_IDLE_SECONDS if queued else settings.SEEKER_CHAT_IDLE_SECONDS
+        quiet_since = chat.last_seeker_activity or chat.enqueued_at
+        if moment - quiet_since < limit - settings.IDLE_WARNING_SECONDS - 1:
+            await live.arm_idle(sid, queued=queued, since=quiet_since)  # there was activity: look again later
+            return
+        await live.send_to(chat.seeker_channel, protocol.frame("idle_warning", seconds=settings.IDLE_WARNING_SECONDS))
+        await store.set_deadline("sidle_end", sid, moment + settings.IDLE_WARNING_SECONDS)
+    elif kind == "sidle_end":
+        quiet_since = chat.last_seeker_activity or chat.enqueued_at
+        if moment - quiet_since < settings.IDLE_WARNING_SECONDS:
+            await live.arm_idle(sid, queued=chat.state == "queued", since=quiet_since)
+            return
+        await live.do_end_chat(sid=sid, reason="idle", ended_by="timeout")
+
+
+async def sample_capacity() -> None:
+    store = live.store()
+    people = [p for p in await store.all_presence() if p.online and p.state == "available"]
+    chats = await store.live_chats()
+    if people:
+        await live.count(metrics.CAPACITY_COUNSELLOR_MINUTES, n=len(people))
+        await live.count(metrics.CAPACITY_SLOT_MINUTES, n=sum(p.limit for p in people))
+    if chats:
+        await live.count(metrics.LOAD_CHAT_MINUTES, n=len(chats))

@@ -1,0 +1,262 @@
+"""The live-state store: one interface, two implementations (Redis, and memory for one process).
+
+Keeps (all of it live state, none of it in the database, none of it on disk):
+- a chat while it exists: its random id, a resume token, triage option codes, priority, pathway,
+  language, the landing-page source code if any, a keyed hash of the seeker's address (only to
+  honour a counsellor's block), state, counsellor id, timestamps and the channel names of the two
+  sockets. Every key has a TTL (settings.LIVE_TTL_SECONDS) and all of them are deleted when the
+  chat ends (`end_chat`).
+- ciphertext frames not yet acknowledged by their receiver, until acknowledged or the chat ends.
+- the queue, counsellor presence and capacity, pending wrap-ups (chat ids only).
+- deadlines (grace periods, idle time-outs), blocks (keyed address hash, BLOCK_HOURS) and
+  rate-limit counters (minutes).
+
+Every method that changes more than one thing is atomic: in Redis a Lua script, in memory a
+coroutine that never awaits in the middle. Any number of workers can share the Redis store.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Literal
+
+Side = Literal["s", "c"]
+AppendResult = Literal["ok", "dup", "gap", "gone", "not_active"]
+
+
+class StoreUnavailable(Exception):
+    """The store cannot be reached; callers tell clients with a `store_unavailable` frame."""
+
+
+@dataclass
+class Chat:
+    sid: str
+    token: str
+    priority: str
+    pathway: str
+    language: str
+    enqueued_at: float
+    score: float
+    triage: dict[str, str] = field(default_factory=dict)
+    source: str = ""
+    addr: str = ""
+    state: str = "queued"  # queued | assigned | active
+    counsellor: int = 0
+    assigned_at: float = 0.0
+    answered_at: float = 0.0
+    epoch: int = 0  # the number of the current assignment; a new one means a fresh handshake
+    hs: str = ""  # "", "init", "offer", "done" within the current epoch
+    seeker_channel: str = ""
+    counsellor_channel: str = ""
+    seeker_online: bool = True
+    counsellor_online: bool = True
+    last_seeker_activity: float = 0.0
+    help_requested: bool = False
+
+    @property
+    def queue_key(self) -> str:
+        return f"{self.language}:{self.pathway}"
+
+    def to_fields(self) -> dict[str, str]:
+        import json
+
+        out: dict[str, str] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "triage":
+                out[f.name] = json.dumps(value, separators=(",", ":"))
+            elif isinstance(value, bool):
+                out[f.name] = "1" if value else "0"
+            else:
+                out[f.name] = str(value)
+        return out
+
+    @classmethod
+    def from_fields(cls, raw: dict[Any, Any]) -> Chat:
+        import json
+
+        data = {(k.decode() if isinstance(k, bytes) else k): (v.decode() if isinstance(v, bytes) else v)
+                for k, v in raw.items()}
+        kwargs: dict[str, Any] = {}
+        for f in fields(cls):
+            if f.name not in data:
+                continue
+            value = data[f.name]
+            if f.name == "triage":
+                kwargs[f.name] = json.loads(value or "{}")
+            elif f.type in ("float",):
+                kwargs[f.name] = float(value)
+            elif f.type in ("int",):
+                kwargs[f.name] = int(float(value))
+            elif f.type in ("bool",):
+                kwargs[f.name] = value == "1"
+            else:
+                kwargs[f.name] = value
+        return cls(**kwargs)
+
+    def copy(self, **changes: Any) -> Chat:
+        return replace(self, **changes)
+
+
+@dataclass
+class Presence:
+    user_id: int
+    name: str = ""
+    state: str = "offline"  # available | break | offline
+    limit: int = 2
+    languages: tuple[str, ...] = ("en",)
+    pathways: tuple[str, ...] = ()
+    channel: str = ""
+    online: bool = False
+    active: int = 0
+    wrapups: tuple[str, ...] = ()
+    since: float = 0.0
+
+    def serves(self, language: str, pathway: str) -> bool:
+        return language in self.languages and (not self.pathways or pathway in self.pathways)
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    chat: Chat | None
+    refusal: str = ""  # not_available | at_limit | wrapup_required | queue_empty | bad_state
+    previous_counsellor: int = 0
+
+
+class LiveStore(ABC):
+    """The operations the live path needs; each one is a single atomic step."""
+
+    # -- health ---------------------------------------------------------------------------------
+    @abstractmethod
+    async def ping(self) -> bool: ...
+
+    # -- chats ------------------------------------------------------------------------------------
+    @abstractmethod
+    async def create_chat(self, chat: Chat, *, max_queue: int) -> bool:
+        """Put a new chat in its queue; False (and nothing stored) when the queue is full."""
+
+    @abstractmethod
+    async def get_chat(self, sid: str) -> Chat | None: ...
+
+    @abstractmethod
+    async def find_by_token(self, token: str) -> Chat | None: ...
+
+    @abstractmethod
+    async def update_chat(self, sid: str, **changes: Any) -> Chat | None:
+        """Change fields of an existing chat; None if it no longer exists."""
+
+    @abstractmethod
+    async def restart_handshake(self, sid: str) -> Chat | None:
+        """A new handshake in the same assignment: drop kept frames, reset sequence numbers."""
+
+    @abstractmethod
+    async def end_chat(self, sid: str, *, now: float) -> Chat | None:
+        """Delete every trace of the chat. Returns it to exactly one caller (None to the others).
+
+        If it had been answered, its counsellor's load drops by one and the chat id waits in the
+        counsellor's wrap-ups until `file_wrapup`.
+        """
+
+    # -- queue and routing -------------------------------------------------------------------------
+    @abstractmethod
+    async def claim_next(self, user_id: int, *, now: float) -> ClaimResult:
+        """Give the counsellor the first eligible queued chat, if they may take one now."""
+
+    @abstractmethod
+    async def assign(self, sid: str, user_id: int, *, now: float) -> ClaimResult:
+        """Supervisor: give a queued or live chat to this counsellor (limits still apply)."""
+
+    @abstractmethod
+    async def requeue(self, sid: str, *, score: float) -> Chat | None:
+        """Put an answered chat back in the queue with the given score (its counsellor is gone)."""
+
+    @abstractmethod
+    async def queue_counts_before(self, score: float, queue_keys: list[str]) -> int:
+        """How many queued chats in these queues are ahead of `score`."""
+
+    @abstractmethod
+    async def queue_keys(self) -> list[str]:
+        """The "language:pathway" queues that have been used."""
+
+    @abstractmethod
+    async def queued_chats(self) -> list[Chat]:
+        """Every queued chat, first in line first (for summaries; the queue is capped)."""
+
+    @abstractmethod
+    async def live_chats(self) -> list[Chat]:
+        """Every answered chat (for the supervisor's floor view)."""
+
+    # -- counsellors -------------------------------------------------------------------------------
+    @abstractmethod
+    async def set_presence(self, presence: Presence) -> Presence:
+        """Create or replace a counsellor's presence, keeping `active` and `wrapups` as stored."""
+
+    @abstractmethod
+    async def update_presence(self, user_id: int, **changes: Any) -> Presence | None: ...
+
+    @abstractmethod
+    async def get_presence(self, user_id: int) -> Presence | None: ...
+
+    @abstractmethod
+    async def all_presence(self) -> list[Presence]: ...
+
+    @abstractmethod
+    async def counsellor_chats(self, user_id: int) -> list[Chat]: ...
+
+    @abstractmethod
+    async def file_wrapup(self, user_id: int, sid: str) -> bool:
+        """Clear a pending wrap-up; False if there was none for that chat."""
+
+    # -- relay ---------------------------------------------------------------------------------------
+    @abstractmethod
+    async def append_frame(self, sid: str, sender: Side, seq: int, ct: str, *, now: float) -> tuple[AppendResult, str]:
+        """Keep a ciphertext frame until acknowledged. Returns the result and the receiver's channel.
+
+        `ok` for the next sequence number, `dup` for one already kept (a resend after a reconnect),
+        `gap` for one that skips ahead, `not_active` before the handshake is done, `gone` if the
+        chat no longer exists.
+        """
+
+    @abstractmethod
+    async def ack_frames(self, sid: str, receiver: Side, seq: int) -> str | None:
+        """The receiver has processed frames up to seq: drop them. Returns the sender's channel."""
+
+    @abstractmethod
+    async def pending_frames(self, sid: str, sender: Side) -> list[tuple[int, str]]:
+        """Unacknowledged frames from `sender`, in order."""
+
+    # -- deadlines, blocks, rates, samples ------------------------------------------------------------
+    @abstractmethod
+    async def set_deadline(self, kind: str, sid: str, at: float) -> None: ...
+
+    @abstractmethod
+    async def clear_deadlines(self, sid: str, *kinds: str) -> None: ...
+
+    @abstractmethod
+    async def pop_due(self, now: float, limit: int = 100) -> list[tuple[str, str]]:
+        """Remove and return due deadlines; each is returned to exactly one caller."""
+
+    @abstractmethod
+    async def block(self, addr: str, seconds: int) -> None: ...
+
+    @abstractmethod
+    async def is_blocked(self, addr: str) -> bool: ...
+
+    @abstractmethod
+    async def hit(self, key: str, window_seconds: int) -> int:
+        """Count one event in a fixed window; returns the count so far in this window."""
+
+    @abstractmethod
+    async def try_lock(self, name: str, seconds: int) -> bool:
+        """True for exactly one caller per name until it expires (once-a-minute jobs)."""
+
+    @abstractmethod
+    async def record_handle_time(self, seconds: float) -> None: ...
+
+    @abstractmethod
+    async def mean_handle_time(self) -> float | None: ...
+
+    @abstractmethod
+    async def flush_everything(self) -> None:
+        """Delete all live state (tests, and the operator's emergency reset)."""

@@ -1,0 +1,540 @@
+"""Redis live-state store, shared by every Daphne worker.
+
+Keeps exactly what chat/store/base.py lists, under the `hl:` prefix, every key with a TTL (or a
+member of a set that is cleaned with its chat). Every change that touches more than one key is a
+Lua script, so it is atomic across workers: a chat is claimed by one counsellor only, a
+counsellor's limit is never exceeded, and a chat is ended (and counted) once.
+
+The scripts build key names from the prefix, so the store needs one Redis (or a Sentinel-managed
+primary), not Redis Cluster; the channel layer is what shards across hosts (docs/OPERATIONS.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import time
+from collections.abc import Callable, Coroutine
+from typing import Any, ParamSpec, TypeVar
+
+import redis.asyncio as aioredis
+from django.conf import settings
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from chat.store.base import AppendResult, Chat, ClaimResult, LiveStore, Presence, Side, StoreUnavailable
+
+P = "hl:"
+DEADLINE_KINDS = ("sgrace", "cgrace", "sidle", "sidle_end", "qidle", "qidle_end")
+_PRESENCE_FIELDS = ("name", "state", "limit", "languages", "pathways", "channel", "online", "since")
+
+_LUA_HELPERS = """
+local P = 'hl:'
+local function contains(list, item)
+  for word in string.gmatch(list, '[^,]+') do if word == item then return true end end
+  return false
+end
+local function drop_frames(sid)
+  redis.call('DEL', P..'f:'..sid..':s', P..'f:'..sid..':c')
+  redis.call('HSET', P..'chat:'..sid, 'in_s', 0, 'in_c', 0)
+end
+local function give(sid, uid, channel, now, ttl)
+  local ck = P..'chat:'..sid
+  local qk = redis.call('HGET', ck, 'language')..':'..redis.call('HGET', ck, 'pathway')
+  redis.call('ZREM', P..'queue', sid)
+  redis.call('ZREM', P..'q:'..qk, sid)
+  drop_frames(sid)
+  local answered = tonumber(redis.call('HGET', ck, 'answered_at') or '0')
+  if answered == 0 then answered = now end
+  redis.call('HSET', ck, 'state', 'assigned', 'counsellor', uid, 'counsellor_channel', channel,
+    'counsellor_online', '1', 'assigned_at', now, 'answered_at', answered, 'hs', '')
+  redis.call('HINCRBY', ck, 'epoch', 1)
+  redis.call('EXPIRE', ck, ttl)
+  redis.call('HINCRBY', P..'c:'..uid, 'active', 1)
+  redis.call('SADD', P..'c:'..uid..':chats', sid)
+  redis.call('SADD', P..'live', sid)
+end
+local function release(sid, uid)
+  redis.call('SREM', P..'c:'..uid..':chats', sid)
+  local active = tonumber(redis.call('HGET', P..'c:'..uid, 'active') or '0')
+  if active > 0 then redis.call('HINCRBY', P..'c:'..uid, 'active', -1) end
+end
+"""
+
+_CREATE = """
+local sid, token, score, qk, maxq, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5]), ARGV[6]
+if redis.call('ZCARD', P..'queue') >= maxq then return 0 end
+local ck = P..'chat:'..sid
+for i = 7, #ARGV, 2 do redis.call('HSET', ck, ARGV[i], ARGV[i + 1]) end
+redis.call('HSET', ck, 'state', 'queued', 'in_s', 0, 'in_c', 0)
+redis.call('EXPIRE', ck, ttl)
+redis.call('SET', P..'tok:'..token, sid, 'EX', ttl)
+redis.call('ZADD', P..'queue', score, sid)
+redis.call('ZADD', P..'q:'..qk, score, sid)
+redis.call('SADD', P..'queues', qk)
+return 1
+"""
+
+_UPDATE = """
+local ck = P..'chat:'..ARGV[1]
+if redis.call('EXISTS', ck) == 0 then return 0 end
+for i = 2, #ARGV, 2 do redis.call('HSET', ck, ARGV[i], ARGV[i + 1]) end
+return 1
+"""
+
+_END = """
+local sid = ARGV[1]
+local ck = P..'chat:'..sid
+local data = redis.call('HGETALL', ck)
+if #data == 0 then return false end
+local f = {}
+for i = 1, #data, 2 do f[data[i]] = data[i + 1] end
+redis.call('DEL', ck, P..'tok:'..f['token'], P..'f:'..sid..':s', P..'f:'..sid..':c')
+redis.call('ZREM', P..'queue', sid)
+redis.call('ZREM', P..'q:'..f['language']..':'..f['pathway'], sid)
+redis.call('SREM', P..'live', sid)
+for i = 2, #ARGV do redis.call('ZREM', P..'deadlines', ARGV[i]..'|'..sid) end
+local uid = f['counsellor'] or '0'
+if uid ~= '0' and f['state'] ~= 'queued' then
+  release(sid, uid)
+  redis.call('SADD', P..'c:'..uid..':wrapups', sid)
+end
+return data
+"""
+
+_CLAIM = """
+local uid, now, ttl = ARGV[1], tonumber(ARGV[2]), ARGV[3]
+local pk = P..'c:'..uid
+local p = redis.call('HMGET', pk, 'state', 'online', 'limit', 'active', 'languages', 'pathways', 'channel')
+if p[1] ~= 'available' or p[2] ~= '1' then return {'not_available'} end
+if redis.call('SCARD', pk..':wrapups') > 0 then return {'wrapup_required'} end
+if tonumber(p[4] or '0') >= tonumber(p[3] or '0') then return {'at_limit'} end
+local best, bestscore = nil, nil
+for _, qk in ipairs(redis.call('SMEMBERS', P..'queues')) do
+  local lang, pw = string.match(qk, '^([^:]*):(.*)$')
+  if contains(p[5] or '', lang) and ((p[6] or '') == '' or contains(p[6], pw)) then
+    local head = redis.call('ZRANGE', P..'q:'..qk, 0, 0, 'WITHSCORES')
+    if head[1] then
+      local s = tonumber(head[2])
+      if best == nil or s < bestscore or (s == bestscore and head[1] < best) then best, bestscore = head[1], s end
+    end
+  end
+end
+if best == nil then return {'queue_empty'} end
+give(best, uid, p[7] or '', now, ttl)
+return {'ok', best}
+"""
+
+_ASSIGN = """
+local sid, uid, now, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
+local ck = P..'chat:'..sid
+local c = redis.call('HMGET', ck, 'state', 'counsellor')
+if not c[1] then return {'bad_state'} end
+if c[2] == uid and c[1] ~= 'queued' then return {'bad_state'} end
+local pk = P..'c:'..uid
+local p = redis.call('HMGET', pk, 'state', 'online', 'limit', 'active', 'channel')
+if p[2] ~= '1' or p[1] == 'offline' or not p[1] then return {'not_available'} end
+if tonumber(p[4] or '0') >= tonumber(p[3] or '0') then return {'at_limit'} end
+local previous = '0'
+if c[1] ~= 'queued' and c[2] and c[2] ~= '0' then
+  previous = c[2]
+  release(sid, previous)
+end
+give(sid, uid, p[5] or '', now, ttl)
+return {'ok', sid, previous}
+"""
+
+_REQUEUE = """
+local sid, score = ARGV[1], tonumber(ARGV[2])
+local ck = P..'chat:'..sid
+local c = redis.call('HMGET', ck, 'state', 'counsellor', 'language', 'pathway')
+if not c[1] or c[1] == 'queued' then return 0 end
+if c[2] and c[2] ~= '0' then release(sid, c[2]) end
+drop_frames(sid)
+redis.call('SREM', P..'live', sid)
+redis.call('HSET', ck, 'state', 'queued', 'counsellor', 0, 'counsellor_channel', '', 'hs', '', 'score', score)
+local qk = c[3]..':'..c[4]
+redis.call('ZADD', P..'queue', score, sid)
+redis.call('ZADD', P..'q:'..qk, score, sid)
+redis.call('SADD', P..'queues', qk)
+return 1
+"""
+
+_RESTART = """
+local sid = ARGV[1]
+local ck = P..'chat:'..sid
+local state = redis.call('HGET', ck, 'state')
+if not state or state == 'queued' then return 0 end
+drop_frames(sid)
+redis.call('HSET', ck, 'state', 'assigned', 'hs', 'init')
+return 1
+"""
+
+_SET_PRESENCE = """
+local pk = P..'c:'..ARGV[1]
+for i = 2, #ARGV, 2 do redis.call('HSET', pk, ARGV[i], ARGV[i + 1]) end
+redis.call('HSETNX', pk, 'active', 0)
+redis.call('SADD', P..'counsellors', ARGV[1])
+return 1
+"""
+
+_UPDATE_PRESENCE = """
+local pk = P..'c:'..ARGV[1]
+if redis.call('EXISTS', pk) == 0 then return 0 end
+for i = 2, #ARGV, 2 do redis.call('HSET', pk, ARGV[i], ARGV[i + 1]) end
+return 1
+"""
+
+_FILE_WRAPUP = """
+return redis.call('SREM', P..'c:'..ARGV[1]..':wrapups', ARGV[2])
+"""
+
+_APPEND = """
+local sid, sender, seq, ct, now, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], ARGV[6]
+local ck = P..'chat:'..sid
+local field = 'seeker_channel'
+if sender == 's' then field = 'counsellor_channel' end
+local c = redis.call('HMGET', ck, 'state', 'in_'..sender, field)
+if not c[1] then return {'gone', ''} end
+if c[1] ~= 'active' then return {'not_active', c[3] or ''} end
+local last = tonumber(c[2] or '0')
+if seq <= last then return {'dup', c[3] or ''} end
+if seq ~= last + 1 then return {'gap', c[3] or ''} end
+if sender == 's' then
+  redis.call('HSET', ck, 'in_s', seq, 'last_seeker_activity', now)
+else
+  redis.call('HSET', ck, 'in_c', seq)
+end
+local fk = P..'f:'..sid..':'..sender
+redis.call('ZADD', fk, seq, seq..'|'..ct)
+redis.call('EXPIRE', fk, ttl)
+return {'ok', c[3] or ''}
+"""
+
+_ACK = """
+local sid, receiver, seq = ARGV[1], ARGV[2], ARGV[3]
+local ck = P..'chat:'..sid
+local sender, field = 'c', 'counsellor_channel'
+if receiver == 'c' then sender, field = 's', 'seeker_channel' end
+local channel = redis.call('HGET', ck, field)
+if not channel then return false end
+redis.call('ZREMRANGEBYSCORE', P..'f:'..sid..':'..sender, '-inf', seq)
+return channel
+"""
+
+_POP_DUE = """
+local due = redis.call('ZRANGEBYSCORE', P..'deadlines', '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+if #due > 0 then redis.call('ZREM', P..'deadlines', unpack(due)) end
+return due
+"""
+
+_HIT = """
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return n
+"""
+
+_SCRIPTS = {
+    "create": _CREATE, "update": _UPDATE, "end": _END, "claim": _CLAIM, "assign": _ASSIGN,
+    "requeue": _REQUEUE, "restart": _RESTART, "set_presence": _SET_PRESENCE, "update_presence": _UPDATE_PRESENCE,
+    "file_wrapup": _FILE_WRAPUP, "append": _APPEND, "ack": _ACK, "pop_due": _POP_DUE, "hit": _HIT,
+}
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+
+def _unavailable_on_connection_errors(
+    method: Callable[_P, Coroutine[Any, Any, _T]],
+) -> Callable[_P, Coroutine[Any, Any, _T]]:
+    @functools.wraps(method)
+    async def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _T:
+        try:
+            return await method(*args, **kwargs)
+        except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
+            raise StoreUnavailable(exc.__class__.__name__) from None
+
+    return wrapper
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def _presence_from(user_id: int, raw: dict[Any, Any], wrapups: set[Any]) -> Presence:
+    data = {_text(k): _text(v) for k, v in raw.items()}
+    return Presence(
+        user_id=user_id,
+        name=data.get("name", ""),
+        state=data.get("state", "offline"),
+        limit=int(data.get("limit", "2")),
+        languages=tuple(x for x in data.get("languages", "").split(",") if x),
+        pathways=tuple(x for x in data.get("pathways", "").split(",") if x),
+        channel=data.get("channel", ""),
+        online=data.get("online") == "1",
+        active=int(data.get("active", "0")),
+        wrapups=tuple(sorted(_text(w) for w in wrapups)),
+        since=float(data.get("since", "0")),
+    )
+
+
+def _presence_fields(presence: Presence | None = None, **changes: Any) -> list[str]:
+    values = dict(presence.__dict__) if presence else {}
+    values.update(changes)
+    out: list[str] = []
+    for name in _PRESENCE_FIELDS:
+        if name not in values:
+            continue
+        value = values[name]
+        if isinstance(value, bool):
+            value = "1" if value else "0"
+        elif isinstance(value, tuple | list):
+            value = ",".join(value)
+        out += [name, str(value)]
+    return out
+
+
+class RedisStore(LiveStore):
+    def __init__(self, url: str | None = None) -> None:
+        self.url = url or settings.REDIS_URL or settings.REDIS_HOSTS[0]
+        self._clients: dict[int, tuple[aioredis.Redis, dict[str, Any]]] = {}
+
+    def _connection(self) -> tuple[aioredis.Redis, dict[str, Any]]:
+        # redis.asyncio clients belong to one event loop; tests run several loops in turn.
+        loop_id = id(asyncio.get_running_loop())
+        found = self._clients.get(loop_id)
+        if found is None:
+            client = aioredis.Redis.from_url(
+                self.url, socket_connect_timeout=2, socket_timeout=5, health_check_interval=15, retry_on_timeout=False
+            )
+            scripts = {name: client.register_script(_LUA_HELPERS + body) for name, body in _SCRIPTS.items()}
+            found = (client, scripts)
+            self._clients = {loop_id: found}
+        return found
+
+    @property
+    def r(self) -> aioredis.Redis:
+        return self._connection()[0]
+
+    async def _run(self, name: str, *args: Any, keys: list[str] | None = None) -> Any:
+        return await self._connection()[1][name](keys=keys or [], args=list(args))
+
+    @_unavailable_on_connection_errors
+    async def ping(self) -> bool:
+        return bool(await self.r.ping())
+
+    # -- chats ------------------------------------------------------------------------------------
+    @_unavailable_on_connection_errors
+    async def create_chat(self, chat: Chat, *, max_queue: int) -> bool:
+        flat: list[str] = []
+        for name, value in chat.to_fields().items():
+            flat += [name, value]
+        ok = await self._run(
+            "create", chat.sid, chat.token, chat.score, chat.queue_key, max_queue, settings.LIVE_TTL_SECONDS, *flat
+        )
+        return bool(ok)
+
+    @_unavailable_on_connection_errors
+    async def get_chat(self, sid: str) -> Chat | None:
+        raw = await self.r.hgetall(P + "chat:" + sid)
+        return Chat.from_fields(raw) if raw else None
+
+    @_unavailable_on_connection_errors
+    async def find_by_token(self, token: str) -> Chat | None:
+        sid = await self.r.get(P + "tok:" + token)
+        return await self.get_chat(_text(sid)) if sid else None
+
+    @_unavailable_on_connection_errors
+    async def update_chat(self, sid: str, **changes: Any) -> Chat | None:
+        probe = Chat(sid=sid, token="", priority="", pathway="", language="", enqueued_at=0, score=0)
+        fields_ = probe.copy(**changes).to_fields()
+        flat: list[str] = []
+        for name in changes:
+            flat += [name, fields_[name]]
+        if not await self._run("update", sid, *flat):
+            return None
+        return await self.get_chat(sid)
+
+    @_unavailable_on_connection_errors
+    async def restart_handshake(self, sid: str) -> Chat | None:
+        if not await self._run("restart", sid):
+            return None
+        return await self.get_chat(sid)
+
+    @_unavailable_on_connection_errors
+    async def end_chat(self, sid: str, *, now: float) -> Chat | None:
+        data = await self._run("end", sid, *DEADLINE_KINDS)
+        if not data:
+            return None
+        pairs = dict(zip(data[::2], data[1::2], strict=True))
+        return Chat.from_fields(pairs)
+
+    # -- queue and routing -------------------------------------------------------------------------
+    @_unavailable_on_connection_errors
+    async def claim_next(self, user_id: int, *, now: float) -> ClaimResult:
+        result = await self._run("claim", user_id, now, settings.LIVE_TTL_SECONDS)
+        if _text(result[0]) != "ok":
+            return ClaimResult(None, _text(result[0]))
+        return ClaimResult(await self.get_chat(_text(result[1])))
+
+    @_unavailable_on_connection_errors
+    async def assign(self, sid: str, user_id: int, *, now: float) -> ClaimResult:
+        result = await self._run("assign", sid, user_id, now, settings.LIVE_TTL_SECONDS)
+        if _text(result[0]) != "ok":
+            return ClaimResult(None, _text(result[0]))
+        return ClaimResult(await self.get_chat(sid), previous_counsellor=int(_text(result[2])))
+
+    @_unavailable_on_connection_errors
+    async def requeue(self, sid: str, *, score: float) -> Chat | None:
+        if not await self._run("requeue", sid, score):
+            return None
+        return await self.get_chat(sid)
+
+    @_unavailable_on_connection_errors
+    async def queue_counts_before(self, score: float, queue_keys: list[str]) -> int:
+        if not queue_keys:
+            return 0
+        async with self.r.pipeline(transaction=False) as pipe:
+            for key in queue_keys:
+                pipe.zcount(P + "q:" + key, "-inf", f"({score}")
+            counts = await pipe.execute()
+        return int(sum(counts))
+
+    async def _chats(self, sids: list[Any]) -> list[Chat]:
+        if not sids:
+            return []
+        async with self.r.pipeline(transaction=False) as pipe:
+            for sid in sids:
+                pipe.hgetall(P + "chat:" + _text(sid))
+            rows = await pipe.execute()
+        return [Chat.from_fields(row) for row in rows if row]
+
+    @_unavailable_on_connection_errors
+    async def queue_keys(self) -> list[str]:
+        return sorted(_text(k) for k in await self.r.smembers(P + "queues"))
+
+    @_unavailable_on_connection_errors
+    async def queued_chats(self) -> list[Chat]:
+        return await self._chats(await self.r.zrange(P + "queue", 0, -1))
+
+    @_unavailable_on_connection_errors
+    async def live_chats(self) -> list[Chat]:
+        return await self._chats(sorted(await self.r.smembers(P + "live")))
+
+    # -- counsellors -------------------------------------------------------------------------------
+    @_unavailable_on_connection_errors
+    async def set_presence(self, presence: Presence) -> Presence:
+        await self._run("set_presence", presence.user_id, *_presence_fields(presence))
+        stored = await self.get_presence(presence.user_id)
+        assert stored is not None
+        return stored
+
+    @_unavailable_on_connection_errors
+    async def update_presence(self, user_id: int, **changes: Any) -> Presence | None:
+        if not await self._run("update_presence", user_id, *_presence_fields(None, **changes)):
+            return None
+        return await self.get_presence(user_id)
+
+    @_unavailable_on_connection_errors
+    async def get_presence(self, user_id: int) -> Presence | None:
+        async with self.r.pipeline(transaction=False) as pipe:
+            pipe.hgetall(f"{P}c:{user_id}")
+            pipe.smembers(f"{P}c:{user_id}:wrapups")
+            raw, wrapups = await pipe.execute()
+        return _presence_from(user_id, raw, wrapups) if raw else None
+
+    @_unavailable_on_connection_errors
+    async def all_presence(self) -> list[Presence]:
+        ids = sorted(int(_text(x)) for x in await self.r.smembers(P + "counsellors"))
+        if not ids:
+            return []
+        async with self.r.pipeline(transaction=False) as pipe:
+            for uid in ids:
+                pipe.hgetall(f"{P}c:{uid}")
+                pipe.smembers(f"{P}c:{uid}:wrapups")
+            rows = await pipe.execute()
+        return [
+            _presence_from(uid, rows[2 * i], rows[2 * i + 1]) for i, uid in enumerate(ids) if rows[2 * i]
+        ]
+
+    @_unavailable_on_connection_errors
+    async def counsellor_chats(self, user_id: int) -> list[Chat]:
+        return await self._chats(sorted(await self.r.smembers(f"{P}c:{user_id}:chats")))
+
+    @_unavailable_on_connection_errors
+    async def file_wrapup(self, user_id: int, sid: str) -> bool:
+        return bool(await self._run("file_wrapup", user_id, sid))
+
+    # -- relay ---------------------------------------------------------------------------------------
+    @_unavailable_on_connection_errors
+    async def append_frame(self, sid: str, sender: Side, seq: int, ct: str, *, now: float) -> tuple[AppendResult, str]:
+        result = await self._run("append", sid, sender, seq, ct, now, settings.LIVE_TTL_SECONDS)
+        return _text(result[0]), _text(result[1])  # type: ignore[return-value]
+
+    @_unavailable_on_connection_errors
+    async def ack_frames(self, sid: str, receiver: Side, seq: int) -> str | None:
+        channel = await self._run("ack", sid, receiver, seq)
+        return _text(channel) if channel else None
+
+    @_unavailable_on_connection_errors
+    async def pending_frames(self, sid: str, sender: Side) -> list[tuple[int, str]]:
+        members = await self.r.zrange(f"{P}f:{sid}:{sender}", 0, -1)
+        out = []
+        for member in members:
+            seq, _, ct = _text(member).partition("|")
+            out.append((int(seq), ct))
+        return out
+
+    # -- deadlines, blocks, rates, samples ------------------------------------------------------------
+    @_unavailable_on_connection_errors
+    async def set_deadline(self, kind: str, sid: str, at: float) -> None:
+        await self.r.zadd(P + "deadlines", {f"{kind}|{sid}": at})
+
+    @_unavailable_on_connection_errors
+    async def clear_deadlines(self, sid: str, *kinds: str) -> None:
+        if kinds:
+            await self.r.zrem(P + "deadlines", *[f"{kind}|{sid}" for kind in kinds])
+
+    @_unavailable_on_connection_errors
+    async def pop_due(self, now: float, limit: int = 100) -> list[tuple[str, str]]:
+        due = await self._run("pop_due", now, limit)
+        out = []
+        for member in due:
+            kind, _, sid = _text(member).partition("|")
+            out.append((kind, sid))
+        return out
+
+    @_unavailable_on_connection_errors
+    async def block(self, addr: str, seconds: int) -> None:
+        await self.r.set(P + "block:" + addr, "1", ex=seconds)
+
+    @_unavailable_on_connection_errors
+    async def is_blocked(self, addr: str) -> bool:
+        return bool(await self.r.exists(P + "block:" + addr))
+
+    @_unavailable_on_connection_errors
+    async def hit(self, key: str, window_seconds: int) -> int:
+        window = int(time.time() // window_seconds)
+        return int(await self._run("hit", window_seconds + 1, keys=[f"{P}rl:{key}:{window}"]))
+
+    @_unavailable_on_connection_errors
+    async def try_lock(self, name: str, seconds: int) -> bool:
+        return bool(await self.r.set(P + "lock:" + name, "1", nx=True, ex=seconds))
+
+    @_unavailable_on_connection_errors
+    async def record_handle_time(self, seconds: float) -> None:
+        async with self.r.pipeline(transaction=True) as pipe:
+            pipe.lpush(P + "handle", round(seconds, 1))
+            pipe.ltrim(P + "handle", 0, 49)
+            pipe.expire(P + "handle", 7 * 86400)
+            await pipe.execute()
+
+    @_unavailable_on_connection_errors
+    async def mean_handle_time(self) -> float | None:
+        values = [float(_text(v)) for v in await self.r.lrange(P + "handle", 0, -1)]
+        return sum(values) / len(values) if values else None
+
+    @_unavailable_on_connection_errors
+    async def flush_everything(self) -> None:
+        async for key in self.r.scan_iter(match=P + "*", count=500):
+            await self.r.delete(key)

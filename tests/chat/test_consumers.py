@@ -1,0 +1,608 @@
+"""The live path through both websocket endpoints, against the in-memory and the Redis store."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import pytest
+
+from chat import e2ee, janitor
+from chat.certificates import generate_root_key, write_public_key
+from chat.store import get_store
+from chat.store.base import LiveStore
+from chat.testing import ProvisionedCounsellor, provision_counsellor
+from helpline import metrics
+from helpline.models import Counter
+from tests.chat.live_helpers import Counsellor, Seeker, Socket, connect_pair
+
+# Serialized rollback keeps the shipped defaults (triage questions, opening hours) between tests.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture(autouse=True)
+def _no_background_janitor(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(janitor, "AUTOSTART", False)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches() -> None:
+    from helpline.hours import clear_schedule_cache
+    from helpline.triage import clear_catalogue_cache
+
+    clear_schedule_cache()
+    clear_catalogue_cache()
+
+
+@pytest.fixture(params=["memory", "redis"])
+async def live(request: pytest.FixtureRequest, settings: Any) -> AsyncIterator[LiveStore]:
+    if request.param == "redis":
+        request.getfixturevalue("redis_client")
+        settings.LIVE_STORE = "chat.store.redis.RedisStore"
+        settings.REDIS_URL = request.getfixturevalue("redis_url")
+    else:
+        settings.LIVE_STORE = "chat.store.memory.MemoryStore"
+    get_store.cache_clear()
+    store = get_store()
+    await store.flush_everything()
+    yield store
+    await store.flush_everything()
+    get_store.cache_clear()
+
+
+@pytest.fixture
+def org_root(settings: Any, tmp_path: Any) -> Any:
+    root = generate_root_key()
+    settings.ORG_ROOT_PUBLIC_KEY = tmp_path / "root.pem"
+    write_public_key(settings.ORG_ROOT_PUBLIC_KEY, root.public_key())
+    return root
+
+
+@pytest.fixture
+def staff(org_root: Any) -> Callable[..., ProvisionedCounsellor]:
+    def make(username: str, **kwargs: Any) -> ProvisionedCounsellor:
+        return provision_counsellor(username, root_private=org_root, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def counsellor(staff: Callable[..., ProvisionedCounsellor]) -> ProvisionedCounsellor:
+    return staff("counsellor", chat_limit=2)
+
+
+@pytest.fixture
+def root_public(org_root: Any) -> bytes:
+    return e2ee.public_point(org_root.public_key())
+
+
+def counter(metric: str, dimension: str = "") -> int:
+    return sum(Counter.objects.filter(metric=metric, dimension=dimension).values_list("value", flat=True))
+
+
+async def acounter(metric: str, dimension: str = "") -> int:
+    from asgiref.sync import sync_to_async
+
+    return await sync_to_async(counter)(metric, dimension)
+
+
+# --- Joining ----------------------------------------------------------------------------------------
+
+
+async def test_it_welcomes_a_seeker_into_the_queue(live: LiveStore, root_public: bytes) -> None:
+    seeker = Seeker(root_public)
+    welcome = await seeker.join({"concern": "own_thoughts"})
+    assert welcome["type"] == "welcome"
+    assert len(welcome["session"]) == 22 and len(welcome["token"]) == 43
+    assert set(welcome["rules"]) == {"queue_idle_seconds", "chat_idle_seconds", "idle_warning_seconds", "grace_seconds"}
+    queue = await seeker.expect("queue")
+    assert queue["position"] == 1 and queue["eta_seconds"] is None  # nobody on shift: no honest estimate
+    chat = await live.get_chat(seeker.session)
+    assert chat is not None and chat.pathway == "self" and chat.priority == "normal"
+    assert await acounter(metrics.CHAT_QUEUED) == 1
+    await seeker.close()
+
+
+async def test_it_shows_crisis_contacts_at_once_and_raises_priority(live: LiveStore, root_public: bytes) -> None:
+    calm = Seeker(root_public)
+    await calm.join({"concern": "own_thoughts"})
+    urgent = Seeker(root_public)
+    await urgent.join({"concern": "own_thoughts", "self_harm": "yes"})
+    crisis = await urgent.expect("crisis")
+    assert isinstance(crisis["contacts"], list)
+    queue = await urgent.expect("queue")
+    assert queue["position"] == 1  # ahead of the calmer chat that joined first
+    assert (await live.get_chat(urgent.session)).priority == "crisis"  # type: ignore[union-attr]
+    await calm.close()
+    await urgent.close()
+
+
+async def test_it_ignores_unknown_triage_codes(live: LiveStore, root_public: bytes) -> None:
+    seeker = Seeker(root_public)
+    assert (await seeker.join({"nonsense": "whatever", "concern": "no_such_option"}))["type"] == "welcome"
+    await seeker.close()
+
+
+async def test_it_says_when_the_service_is_closed(live: LiveStore, root_public: bytes) -> None:
+    from asgiref.sync import sync_to_async
+
+    from helpline.models import OpeningHours
+
+    await sync_to_async(OpeningHours.objects.all().delete)()
+    seeker = Seeker(root_public)
+    closed = await seeker.join({})
+    assert closed["type"] == "closed"
+    assert await seeker.expect_close() == 1000
+    assert await acounter(metrics.CONTACT_ATTEMPTED, "when=closed") == 1
+
+
+async def test_it_says_honestly_when_the_queue_is_full(live: LiveStore, root_public: bytes, settings: Any) -> None:
+    settings.QUEUE_MAX_LENGTH = 1
+    first = Seeker(root_public)
+    await first.join({})
+    second = Seeker(root_public)
+    assert (await second.join({}))["type"] == "full"
+    assert await second.expect_close() == 1000
+    assert await acounter(metrics.CONTACT_ATTEMPTED, "when=full") == 1
+    await first.close()
+
+
+async def test_it_counts_leaving_the_queue_as_abandonment(live: LiveStore, root_public: bytes) -> None:
+    seeker = Seeker(root_public)
+    await seeker.join({})
+    await seeker.send({"type": "leave"})
+    await seeker.expect("ended", reason="seeker_left")
+    assert await live.get_chat(seeker.session) is None
+    assert await acounter(metrics.CHAT_ABANDONED) == 1
+    await seeker.close()
+
+
+# --- Bad input --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("not json", "bad_frame"),
+        ("[1, 2]", "bad_frame"),
+        ('{"type": "launch"}', "unknown_type"),
+        ('{"type": "join", "v": 2}', "bad_frame"),
+        ('{"type": "join", "v": 1, "triage": {"Bad Code": "x"}}', "bad_frame"),
+        ('{"type": "msg", "seq": 1, "ct": "!!"}', "bad_frame"),
+        ('{"type": "ping", "extra": 1}', "bad_frame"),
+        ("x" * 70000, "too_large"),
+    ],
+)
+async def test_it_answers_bad_frames_with_a_documented_error(
+    live: LiveStore, root_public: bytes, text: str, code: str
+) -> None:
+    socket = Socket("/ws/seeker/")
+    await socket.connect()
+    await socket.send_raw(text)
+    error = await socket.receive()
+    assert error == {"type": "error", "code": code, "message": error["message"]}
+    assert "Traceback" not in error["message"]
+    await socket.close()
+
+
+async def test_it_closes_a_socket_after_repeated_violations(live: LiveStore) -> None:
+    socket = Socket("/ws/seeker/")
+    await socket.connect()
+    for _ in range(5):
+        await socket.send_raw("{")
+    assert await socket.expect_close() == 4400
+
+
+async def test_it_refuses_binary_frames(live: LiveStore) -> None:
+    socket = Socket("/ws/seeker/")
+    await socket.connect()
+    await socket.comm.send_to(bytes_data=b"\x00\x01")
+    assert (await socket.receive())["code"] == "bad_frame"
+    await socket.close()
+
+
+async def test_it_refuses_messages_before_a_chat(live: LiveStore, root_public: bytes) -> None:
+    seeker = Seeker(root_public)
+    await seeker.join({})
+    await seeker.send({"type": "msg", "seq": 1, "ct": "A" * 400})
+    assert (await seeker.expect("error"))["code"] == "not_in_chat"
+    await seeker.close()
+
+
+async def test_it_refuses_a_foreign_origin(live: LiveStore) -> None:
+    from channels.testing import WebsocketCommunicator
+
+    from helpline.asgi import application
+
+    comm = WebsocketCommunicator(application, "/ws/seeker/", headers=[(b"origin", b"https://evil.example")])
+    connected, _ = await comm.connect()
+    assert not connected
+
+
+# --- Counsellor socket -----------------------------------------------------------------------------
+
+
+async def test_it_closes_the_counsellor_socket_without_a_verified_session(
+    live: LiveStore, counsellor: ProvisionedCounsellor
+) -> None:
+    from asgiref.sync import sync_to_async
+    from django.contrib.sessions.backends.db import SessionStore
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    anonymous = Socket("/ws/counsellor/")
+    assert await anonymous.connect() == (False, 4401)
+
+    def without_otp() -> str:
+        session_key = counsellor.cookie.split("=", 1)[1]
+        session = SessionStore(session_key)
+        del session[DEVICE_ID_SESSION_KEY]
+        session.save()
+        return counsellor.cookie
+
+    cookie = await sync_to_async(without_otp)()
+    unverified = Socket("/ws/counsellor/", headers=[(b"cookie", cookie.encode())])
+    assert await unverified.connect() == (False, 4401)
+
+
+async def test_it_closes_the_socket_of_a_manager(live: LiveStore, staff: Callable[..., ProvisionedCounsellor]) -> None:
+    from asgiref.sync import sync_to_async
+
+    manager = await sync_to_async(staff)("manager-1", role="manager")
+    socket = Socket("/ws/counsellor/", headers=[(b"cookie", manager.cookie.encode())])
+    assert await socket.connect() == (False, 4401)
+
+
+async def test_it_refuses_to_take_a_chat_while_on_a_break(live: LiveStore, counsellor: ProvisionedCounsellor) -> None:
+    worker = Counsellor(counsellor)
+    await worker.start(available=False)
+    await worker.send({"type": "take_next"})
+    assert (await worker.expect("error"))["code"] == "not_available"
+    await worker.send({"type": "status", "state": "available"})
+    await worker.expect("status", state="available")
+    await worker.send({"type": "take_next"})
+    assert (await worker.expect("error"))["code"] == "queue_empty"
+    await worker.close()
+
+
+# --- A whole chat -------------------------------------------------------------------------------------
+
+
+async def test_a_whole_encrypted_chat_with_wrapup_and_feedback(
+    live: LiveStore, root_public: bytes, counsellor: ProvisionedCounsellor
+) -> None:
+    seeker = Seeker(root_public)
+    await seeker.join({"concern": "own_thoughts", "language": "en"}, source="campaign1")
+    worker = Counsellor(counsellor)
+    await worker.start()
+    session = await connect_pair(seeker, worker)
+    assert session == seeker.session
+
+    for i in range(3):
+        await seeker.say(f"seeker says {i}")
+        assert await worker.hear(session) == f"seeker says {i}"
+        await worker.say(session, f"counsellor says {i}")
+        assert await seeker.hear() == f"counsellor says {i}"
+    assert (await worker.expect("ack", session=session))["seq"] >= 1
+
+    await worker.send({"type": "end", "session": session})
+    await seeker.expect("ended", reason="counsellor_ended")
+    await worker.expect("ended", session=session)
+    await worker.send({"type": "take_next"})
+    assert (await worker.expect("error"))["code"] == "wrapup_required"
+    await worker.send({
+        "type": "wrapup", "session": session, "concern": "own_thoughts", "protective_action": "yes",
+        "referrals": ["therapy"], "risk": ["none"], "outcome": "support_given",
+    })
+    await worker.expect("wrapup_saved", session=session)
+    await seeker.send({"type": "feedback", "answers": {"helpful": "yes", "would_return": "unsure"}})
+    await seeker.expect("feedback_thanks")
+
+    assert await live.get_chat(session) is None
+    assert await live.pending_frames(session, "s") == []
+    assert (await live.get_presence(counsellor.user_id)).wrapups == ()  # type: ignore[union-attr]
+    assert await acounter(metrics.CHAT_ANSWERED) == 1
+    assert await acounter(metrics.CHAT_COMPLETED, "ended_by=counsellor") == 1
+    assert await acounter(metrics.WRAPUP_FILED, "referral=therapy") == 1
+    assert await acounter(metrics.FEEDBACK_GIVEN, "helpful=yes") == 1
+    assert await acounter(metrics.WAIT_SECONDS) == 1
+    await seeker.close()
+    await worker.close()
+
+
+async def test_the_server_only_ever_sees_ciphertext(
+    live: LiveStore, root_public: bytes, counsellor: ProvisionedCounsellor
+) -> None:
+    seeker = Seeker(root_public)
+    await seeker.join({})
+    worker = Counsellor(counsellor)
+    await worker.start()
+    session = await connect_pair(seeker, worker)
+    canary = "CANARY-plaintext-7f3a"
+    await seeker.say(canary)
+    frame = await worker.expect("msg", session=session)
+    assert canary not in json.dumps(frame)
+    pending = await live.pending_frames(session, "s")
+    assert pending and all(canary not in ct for _, ct in pending)
+    await seeker.close()
+    await worker.close()
+
+
+async def test_a_counsellor_cannot_touch_another_counsellors_chat(
+    live: LiveStore, root_public: bytes, staff: Callable[..., ProvisionedCounsellor]
+) -> None:
+    from asgiref.sync import sync_to_async
+
+    mine = await sync_to_async(staff)("counsellor-a")
+    theirs = await sync_to_async(staff)("counsellor-b")
+    seeker = Seeker(root_public)
+    await seeker.join({})
+    owner = Counsellor(mine)
+    await owner.start()
+    session = await connect_pair(seeker, owner)
+    intruder = Counsellor(theirs)
+    await intruder.start()
+    for frame in (
+        {"type": "msg", "session": session, "seq": 1, "ct": "A" * 400},
+        {"type": "end", "session": session},
+        {"type": "hs_offer", "session": session, "cert": "A" * 200, "sig_cert": "A" * 86, "eph": "A" * 87,
+         "sig": "A" * 86},
+        {"type": "assign", "session": session, "counsellor": theirs.user_id},
+    ):
+        await intruder.send(frame)
+        assert (await intruder.expect("error"))["code"] == "not_allowed"
+    assert (await live.get_chat(session)).counsellor == mine.user_id  # type: ignore[union-attr]
+    for socket in (seeker, owner, intruder):
+        await socket.close()
+
+
+async def test_it_never_exceeds_a_counsellors_limit(
+    live: LiveStore, root_public: bytes, staff: Callable[..., ProvisionedCounsellor]
+) -> None:
+    from asgiref.sync import sync_to_async
+
+    one = await sync_to_async(staff)("limited", chat_limit=1)
+    seekers = [Seeker(root_public) for _ in range(2)]
+    for seeker in seekers:
+        await seeker.join({})
+    worker = Counsellor(one)
+    await worker.start()
+    await worker.take()
+    await worker.send({"type": "take_next"})
+    assert (await worker.expect("error"))["code"] == "at_limit"
+    for socket in (*seekers, worker):
+        await socket.close()
+
+
+# --- Resilience within one process ----------------------------------------------------------------
+
+
+async def test_a_seeker_resumes_and_gets_what_was_not_acknowledged(
+    live: LiveStore, root_public: bytes, counsellor: ProvisionedCounsellor
+) -> None:
+    seeker = Seeker(root_public)
+    await seeker.join({})
+    worker = Counsellor(counsellor)
+    await worker.start()
+    session = await connect_pair(seeker, worker)
+    await seeker.comm.disconnect()
+    await worker.expect("peer", session=session, state="reconnecting")
+    await worker.say(session, "are you still there?")
+
+    back = Seeker(root_public)
+    back.cipher, back.session = seeker.cipher, seeker.session
+    await back.connect()
+    await back.send({"type": "resume", "token": seeker.token})
+    assert (await back.expect("welcome"))["session"] == session
+    assert await back.hear() == "are you still there?"
+    await worker.expect("peer", session=session, state="back")
+    # A resend of a frame the server already has is dropped, not delivered twice.
+    seq = await back.say("yes")
+    assert await worker.hear(session) == "yes"
+    assert back.cipher is not None
+    await back.send({"type": "msg", "seq": seq, "ct": "A" * 400})
+    assert await worker.nothing(0.3)
+    await back.close()
+    await worker.close()
+
+
+async def test_an_unknown_resume_token_ends_clearly(live: LiveStore) -> None:
+    socket = Socket("/ws/seeker/")
+    await socket.connect()
+    await socket.send({"type": "resume", "token": "A" * 43})
+    assert (await socket.receive())["code"] == "bad_token"
+    assert (await socket.receive())["type"] == "ended"
+    await socket.close()
+
+
+async def test_a_seeker_gone_past_the_grace_period_counts_as_dropped(
+    live: LiveStore, root_public: bytes, counsellor: ProvisionedCounsellor, settings: Any
+) -> None:
+    seeker = Seeker(root_public)
+    await seeker.join({})
+    worker = Counsellor(counsellor)
+    await worker.start()
+    session = await connect_pair(seeker, worker)
+    await seeker.comm.disconnect()
+    await worker.expect("peer", session=session, state="reconnecting")
+    await live.set_deadline("sgrace", session, time.time() - 1)
+    await janitor.tick()
+    await worker.expect("ended", session=session, reason="seeker_lost")
+    assert await acounter(metrics.CHAT_DROPPED) == 1
+    await worker.close()
+
+
+async def test_a_counsellor_gone_past_grace_sends_the_chat_back_to_the_head_of_the_queue(
+    live: LiveStore, root_public: bytes, staff: Callable[..., ProvisionedCounsellor]
+) -> None:
+    from asgiref.sync import sync_to_async
+
+    first = await sync_to_async(staff)("first")
+    second = await sync_to_async(staff)("second")
+    seeker = Seeker(root_public)
+    await seeker.join({})
+    later = Seeker(root_public)
+    await later.join({"self_harm": "yes"})
+    one = Counsellor(first)
+    await one.start()
+    await one.take()  # the crisis chat
+    await one.take()  # our seeker
+    hs = await seeker.handshake_start()
+    chs = await one.answer_handshake(seeker.session)
+    await seeker.handshake_finish(hs)
+    await one.finish_handshake(seeker.session, chs)
+    await one.close()
+    await seeker.expect("peer", state="reconnecting")
+    await live.set_deadline("cgrace", seeker.session, time.time() - 1)
+    await janitor.tick()
+    await seeker.expect("requeued")
+    queued = await live.queued_chats()
+    assert queued[0].sid == seeker.session
+
+    two = Counsellor(second)
+    await two.start()
+    session = await connect_pair(seeker, two)
+    await seeker.say("hello again")
+    assert await two.hear(session) == "hello again"
+    for socket in (seeker, later, two):
+        await socket.close()
+
+
+async def test_idle_seekers_are_warned_then_timed_out(
+    live: LiveStore, root_public: bytes, settings: Any
+) -> None:
+    seeker = Seeker(root_public)
+    await seeker.join({})
+    await live.update_chat(seeker.session, last_seeker_activity=time.time() - settings.SEEKER_QUEUE_IDLE_SECONDS)
+    await live.set_deadline("sidle", seeker.session, time.time() - 1)
+    await janitor.tick()
+    warning = await seeker.expect("idle_warning")
+    assert warning["seconds"] == settings.IDLE_WARNING_SECONDS
+    await live.set_deadline("sidle_end", seeker.session, time.time() - 1)
+    await janitor.tick()
+    await seeker.expect("ended", reason="idle")
+    await seeker.close()
+
+
+async def test_a_ping_keeps_an_idle_seeker(live: LiveStore, root_public: bytes, settings: Any) -> None:
+    seeker = Seeker(root_public)
+    await seeker.join({})
+    await seeker.send({"type": "ping"})
+    await seeker.expect("pong")
+    await live.set_deadline("sidle", seeker.session, time.time() - 1)
+    await janitor.tick()
+    assert await live.get_chat(seeker.session) is not None
+    assert not [f for f in seeker.seen if f["type"] == "idle_warning"]
+    await seeker.close()
+
+
+async def test_a_blocked_connection_cannot_start_another_chat(
+    live: LiveStore, root_public: bytes, counsellor: ProvisionedCounsellor
+) -> None:
+    seeker = Seeker(root_public)
+    await seeker.join({})
+    worker = Counsellor(counsellor)
+    await worker.start()
+    session = await connect_pair(seeker, worker)
+    await worker.send({"type": "block", "session": session})
+    await seeker.expect("ended", reason="blocked")
+    again = Seeker(root_public)
+    refused = await again.join({})
+    assert refused == {"type": "error", "code": "blocked", "message": refused["message"]}
+    for socket in (seeker, worker):
+        await socket.close()
+
+
+async def test_a_supervisor_reassigns_a_live_chat_and_a_new_handshake_follows(
+    live: LiveStore, root_public: bytes, staff: Callable[..., ProvisionedCounsellor]
+) -> None:
+    from asgiref.sync import sync_to_async
+
+    first = await sync_to_async(staff)("first")
+    second = await sync_to_async(staff)("second")
+    boss = await sync_to_async(staff)("boss", role="supervisor")
+    seeker = Seeker(root_public)
+    await seeker.join({})
+    one, two, supervisor = Counsellor(first), Counsellor(second), Counsellor(boss)
+    for socket in (one, two, supervisor):
+        await socket.start()
+    session = await connect_pair(seeker, one)
+    await seeker.say("before")
+    assert await one.hear(session) == "before"
+    await supervisor.send({"type": "assign", "session": session, "counsellor": second.user_id})
+    await one.expect("reassigned", session=session)
+    await two.expect("chat", session=session)
+    hs = await seeker.handshake_start()
+    chs = await two.answer_handshake(session)
+    await seeker.handshake_finish(hs)
+    await two.finish_handshake(session, chs)
+    await seeker.say("after")
+    assert await two.hear(session) == "after"
+    for socket in (seeker, one, two, supervisor):
+        await socket.close()
+
+
+async def test_a_supervisor_sees_the_floor_without_content(
+    live: LiveStore, root_public: bytes, staff: Callable[..., ProvisionedCounsellor]
+) -> None:
+    from asgiref.sync import sync_to_async
+
+    boss = await sync_to_async(staff)("boss", role="supervisor")
+    seeker = Seeker(root_public)
+    await seeker.join({"concern": "own_thoughts"})
+    supervisor = Counsellor(boss)
+    await supervisor.connect()
+    floor = await supervisor.expect("floor")
+    assert floor["queue"][0]["session"] == seeker.session
+    assert "triage" not in json.dumps(floor) and "token" not in json.dumps(floor)
+    await seeker.close()
+    await supervisor.close()
+
+
+async def test_an_ordinary_counsellor_cannot_assign(live: LiveStore, counsellor: ProvisionedCounsellor) -> None:
+    worker = Counsellor(counsellor)
+    await worker.start()
+    await worker.send({"type": "set_offline", "counsellor": counsellor.user_id})
+    assert (await worker.expect("error"))["code"] == "not_allowed"
+    await worker.close()
+
+
+async def test_a_flooding_socket_is_throttled(live: LiveStore, root_public: bytes) -> None:
+    seeker = Seeker(root_public)
+    await seeker.join({})
+    for _ in range(200):
+        await seeker.send({"type": "ping"})
+    codes = []
+    while not await seeker.nothing(0.3):
+        frame = await seeker.receive()
+        codes.append(frame.get("code") or frame["type"])
+    assert "rate_limited" in codes
+    assert codes.count("pong") < 200
+    await seeker.close()
+
+
+async def test_the_server_refuses_an_offer_with_a_revoked_certificate(
+    live: LiveStore, root_public: bytes, counsellor: ProvisionedCounsellor
+) -> None:
+    from asgiref.sync import sync_to_async
+
+    from chat.certificates import do_revoke
+    from chat.models import IdentityKey
+
+    await sync_to_async(lambda: [do_revoke(key=k) for k in IdentityKey.objects.filter(user_id=counsellor.user_id)])()
+    seeker = Seeker(root_public)
+    await seeker.join({})
+    worker = Counsellor(counsellor)
+    await worker.start()
+    chat = await worker.take()
+    await seeker.handshake_start()
+    init = await worker.expect("hs_init", session=chat["session"])
+    handshake = e2ee.CounsellorHandshake(
+        chat["session"], counsellor.identity_private, counsellor.cert, counsellor.sig_cert
+    )
+    await worker.send({"type": "hs_offer", "session": chat["session"], **handshake.offer(init["eph"])})
+    assert (await worker.expect("error"))["code"] == "not_allowed"
+    assert await seeker.nothing(0.3)
+    await seeker.close()
+    await worker.close()
