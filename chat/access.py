@@ -48,7 +48,7 @@ def _identity(scope: Mapping[str, Any]) -> StaffIdentity | None:
         roles.add("admin")
     if not roles & set(COUNSELLING_ROLES):
         return None
-    profile = getattr(user, "staff_profile", None)
+    profile = getattr(user, "staffprofile", None)
     split = lambda text: tuple(x.strip() for x in (text or "").split(",") if x.strip())  # noqa: E731
     return StaffIdentity(
         user_id=user.pk,

@@ -1,8 +1,8 @@
 """Database models of the helpline domain.
 
-What is kept (DESIGN.md section 4): aggregate counters, the staff audit log, staff profiles and
-service content (triage questions, opening hours, canned responses), kept until staff change it. No row here
-describes an individual contact: a contact only adds to hourly counters, and each counter row
+What is kept (DESIGN.md section 4): aggregate counters, the staff audit log, staff profiles, and
+service content (triage questions, opening hours, canned responses), kept until staff change it.
+No row here describes an individual contact: a contact only adds to hourly counters, and each counter row
 carries at most one dimension, so rows cannot be joined back into a record of one conversation.
 """
 
@@ -238,7 +238,8 @@ class StaffProfile(models.Model):
     custom permissions below are what those groups grant.
     """
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile")
+    # Reached as `user.staffprofile` (chat.access reads it by that name).
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     pseudonym = models.CharField(
         max_length=40, blank=True, default="", help_text="The name help-seekers see, for example “Sam”."
     )

@@ -248,6 +248,10 @@ LOGGING = {
     },
 }
 
+# --- Self-help resources (resources/) ----------------------------------------------------------
+# Crisis contacts shown when a seeker has not chosen a country (ISO 3166-1 alpha-2).
+CRISIS_DEFAULT_COUNTRY = env_str("CRISIS_DEFAULT_COUNTRY", "GB").upper()
+
 # --- Staff accounts (helpline/staff) -----------------------------------------------------------
 # The admin app is installed through its staff config: the default admin site demands the second
 # factor and the admin role, and audits every change (helpline/staff/admin_site.py).

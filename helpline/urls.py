@@ -17,6 +17,7 @@ urlpatterns = [
 # Help-seeker pages: English without a prefix, other languages under /<code>/ (no cookie needed).
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
+    path("", include("resources.urls")),
     prefix_default_language=False,
 )
 

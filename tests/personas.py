@@ -1,7 +1,9 @@
 """Staff personas, defined once for the whole suite (registered as a plugin in tests/conftest.py).
 
 Fixtures: `counsellor`, `other_counsellor`, `supervisor`, `manager`, `admin` (users with a
-confirmed authenticator), `clear_cache` (empties the cache, and with it rate-limit counters).
+confirmed authenticator), `clear_cache` (empties the cache, and with it rate-limit counters),
+`close_thread_connections` (for async tests that reach the database from a worker thread), and
+`admin_client` (pytest-django's, overridden here to pass the second factor).
 
 Helpers:
     make_staff(role, username=..., **profile)   a staff user made through the real service function
@@ -61,8 +63,9 @@ def make_staff(
 
 
 def device_of(user: User) -> TOTPDevice:
-    """The user's confirmed authenticator."""
-    return TOTPDevice.objects.get(user=user, confirmed=True)
+    """The user's confirmed authenticator; one is made for users created without (e.g. superusers)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    return device or TOTPDevice.objects.create(user=user, name="tests", confirmed=True)
 
 
 def code_from_secret(secret: str) -> str:
@@ -178,6 +181,27 @@ def manager(db: None) -> User:
 @pytest.fixture
 def admin(db: None) -> User:
     return make_staff("admin", username="admin")
+
+
+@pytest.fixture
+async def close_thread_connections() -> Any:
+    """For async tests that touch the database through database_sync_to_async.
+
+    Those calls run in asgiref's shared worker thread, whose connection outlives the test (the
+    PostgreSQL settings keep connections for 60 s) and would keep the test database from being
+    dropped at the end of the run. This closes it after the test.
+    """
+    from channels.db import database_sync_to_async
+    from django.db import connections
+
+    yield
+    await database_sync_to_async(connections.close_all)()
+
+
+@pytest.fixture
+def admin_client(admin_user: User) -> Client:
+    """pytest-django's superuser client, signed in with the second factor the admin site demands."""
+    return signed_in_client(admin_user)
 
 
 @pytest.fixture

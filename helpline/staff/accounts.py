@@ -85,25 +85,27 @@ def check_profile(
 
 
 def do_sync_role_permissions() -> None:
-    """Make sure every role group exists and holds its permissions.
+    """Give every existing role group its permissions.
 
     Runs after every `migrate`, so permissions of models added later reach the admin role. It only
     adds: a permission an operator removed from a group by hand comes back on the next migrate,
-    but nothing an operator added is taken away.
+    but nothing an operator added is taken away. The groups themselves are made by the migration
+    (helpline 0004) or when a role is first given; not here, so that a test database flushed and
+    restored from its serialized copy never meets a second set of groups.
     """
-    for role in ROLES:
-        group, _ = Group.objects.get_or_create(name=role)
-        wanted = set(ROLE_PERMISSIONS[role])
-        permissions = list(_permissions(wanted))
-        if role == ADMIN:
-            permissions += [
-                p
-                for p in Permission.objects.filter(content_type__app_label__in=ADMIN_APPS).select_related(
-                    "content_type"
-                )
-                if f"{p.content_type.app_label}.{p.codename}" not in ADMIN_EXCLUDED_PERMISSIONS
-            ]
-        group.permissions.add(*permissions)
+    for group in Group.objects.filter(name__in=ROLES):
+        _grant_role_permissions(group)
+
+
+def _grant_role_permissions(group: Group) -> None:
+    permissions = _permissions(set(ROLE_PERMISSIONS[group.name]))
+    if group.name == ADMIN:
+        permissions += [
+            p
+            for p in Permission.objects.filter(content_type__app_label__in=ADMIN_APPS).select_related("content_type")
+            if f"{p.content_type.app_label}.{p.codename}" not in ADMIN_EXCLUDED_PERMISSIONS
+        ]
+    group.permissions.add(*permissions)
 
 
 def _permissions(names: set[str]) -> list[Permission]:
@@ -117,7 +119,9 @@ def _permissions(names: set[str]) -> list[Permission]:
 def _set_groups(user: User, role: str) -> None:
     others = Group.objects.filter(name__in=ROLES).exclude(name=role)
     user.groups.remove(*others)
-    group, _ = Group.objects.get_or_create(name=role)
+    group, created = Group.objects.get_or_create(name=role)
+    if created:
+        _grant_role_permissions(group)
     user.groups.add(group)
     # Only administrators reach the Django admin, which checks is_staff.
     user.is_staff = role == ADMIN

@@ -1,9 +1,10 @@
 """The Django admin, made part of the staff sign-in.
 
 The default admin site is `HelplineAdminSite` (installed through helpline.staff.apps): it demands
-the second factor (django_otp's OTPAdminSite) and the admin role, sends its own login page to the
-staff sign-in so there is one way in, and audits every addition, change and deletion made through
-any registered ModelAdmin, whoever registered it.
+the second factor (django_otp's OTPAdminSite) on top of Django's is_active and is_staff (which
+the admin role sets; an operator may also give is_staff and model permissions to an editor),
+sends its own login page to the staff sign-in so there is one way in, and audits every addition,
+change and deletion made through any registered ModelAdmin, whoever registered it.
 """
 
 from __future__ import annotations
@@ -21,8 +22,7 @@ from django.urls import reverse
 from django_otp.admin import OTPAdminSite
 
 from helpline.audit import do_audit
-from helpline.staff.access import check_role, is_verified, staff_role
-from helpline.staff.rules import ADMIN
+from helpline.staff.access import is_verified
 
 
 def _changed_fields(message: Any) -> str:
@@ -70,8 +70,6 @@ class HelplineAdminSite(OTPAdminSite):
     def __init__(self, name: str = "admin") -> None:
         super().__init__(name)
 
-    def has_permission(self, request: HttpRequest) -> bool:
-        return bool(super().has_permission(request)) and staff_role(request.user) == ADMIN
 
     def register(self, model_or_iterable: Any, admin_class: Any = None, **options: Any) -> None:
         admin_class = admin_class or admin.ModelAdmin
@@ -90,8 +88,7 @@ class HelplineAdminSite(OTPAdminSite):
             return HttpResponseRedirect(f"{reverse('staff-login')}?{urlencode({'next': next_url})}")
         if not is_verified(request.user):
             return HttpResponseRedirect(f"{reverse('staff-otp')}?{urlencode({'next': next_url})}")
-        check_role(request.user, ADMIN)
-        # An administrator whose account is not marked is_staff: refuse rather than loop.
+        # Signed in with both factors but not staff: refuse rather than send them round again.
         raise PermissionDenied("This account cannot use the administration site.")
 
     def logout(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:

@@ -18,8 +18,9 @@ ADMIN = "admin"
 # Most privileged first: `role_of` returns the first one an account holds.
 ROLES: tuple[str, ...] = (ADMIN, SUPERVISOR, MANAGER, COUNSELLOR)
 
-# Roles that work on the live floor (the counsellor workspace and the counsellor socket).
-FLOOR_ROLES: tuple[str, ...] = (COUNSELLOR, SUPERVISOR)
+# Roles that work on the live floor (the counsellor workspace and the counsellor socket); the same
+# as chat.access.COUNSELLING_ROLES. Administrators may step in as supervisors.
+FLOOR_ROLES: tuple[str, ...] = (COUNSELLOR, SUPERVISOR, ADMIN)
 
 # The statistics pages (helpline's statistics views) live here; managers land on them.
 STATISTICS_URL = "/manage/stats/"
@@ -34,15 +35,13 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     # Supervisors also take chats: on a small service they are counsellors with extra duties.
     SUPERVISOR: ("helpline.counsel", "helpline.supervise_floor"),
     MANAGER: ("helpline.view_statistics",),
-    ADMIN: ("helpline.view_statistics",),
+    ADMIN: ("helpline.counsel", "helpline.supervise_floor", "helpline.view_statistics"),
 }
 
-# The admin role gets every model permission of ADMIN_APPS except these: the floor's (administrators
-# do not see chats), and any that would let the audit trail be written or rewritten by hand.
+# The admin role gets every model permission of ADMIN_APPS except these, which would let the audit
+# trail be written or rewritten by hand.
 ADMIN_EXCLUDED_PERMISSIONS: frozenset[str] = frozenset(
     {
-        "helpline.counsel",
-        "helpline.supervise_floor",
         "helpline.add_auditevent",
         "helpline.change_auditevent",
         "helpline.delete_auditevent",

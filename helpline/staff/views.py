@@ -197,12 +197,12 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 @staff_required()
 def home(request: HttpRequest) -> HttpResponse:
     role = staff_role(request.user)
-    if role in FLOOR_ROLES:
-        return HttpResponseRedirect(reverse("staff-workspace"))
+    if role == ADMIN:
+        return HttpResponseRedirect(reverse("admin:index"))
     if role == MANAGER:
         return HttpResponseRedirect(STATISTICS_URL)
-    assert role == ADMIN
-    return HttpResponseRedirect(reverse("admin:index"))
+    assert role in FLOOR_ROLES
+    return HttpResponseRedirect(reverse("staff-workspace"))
 
 
 @never_cache

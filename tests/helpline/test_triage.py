@@ -20,6 +20,7 @@ from helpline.triage import (
     load_catalogue,
     score_triage,
 )
+from tests.personas import signed_in_client
 
 DEFAULT_CODES = ["concern", "self_harm", "child_risk", "language"]
 RANK = {priority: rank for rank, priority in enumerate(PRIORITIES)}
@@ -181,7 +182,9 @@ def test_it_localises_with_a_fallback_to_the_base_text() -> None:
     )
     assert catalogue.localised("de-at") == [
         {
-            "code": "q", "text": "Frage?", "help_text": "",
+            "code": "q",
+            "text": "Frage?",
+            "help_text": "",
             "options": [{"code": "a", "text": "Ja"}, {"code": "b", "text": "No"}],
         }
     ]
@@ -319,14 +322,6 @@ def test_it_allows_a_crisis_reason_only_on_a_crisis_answer() -> None:
 # --- Admin -------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def admin_client(db: None) -> Client:
-    """An admin signed in with password and second factor (the admin site demands both)."""
-    from tests.personas import make_staff, signed_in_client
-
-    return signed_in_client(make_staff("admin", username="content-admin"))
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "path",
@@ -360,14 +355,14 @@ def test_it_shows_a_question_with_its_answers_and_german_fields(admin_client: Cl
 
 @pytest.mark.django_db
 def test_it_refuses_the_content_admin_to_anonymous_and_unprivileged_users(client: Client) -> None:
+    from django.contrib.auth.models import User
+
     response = client.get("/admin/helpline/triagequestion/")
     assert response.status_code == 302
     assert "/admin/login/" in response.headers["Location"]
-    # A counsellor who finished the full sign-in is sent to the admin login, which refuses them.
-    from tests.personas import make_staff, signed_in_client
-
-    counsellor = signed_in_client(make_staff("counsellor", username="content-counsellor"))
-    assert counsellor.get("/admin/helpline/triagequestion/", follow=True).status_code == 403
+    counsellor = User.objects.create_user("counsellor", password="a long test password", is_staff=True)
+    signed_in_client(counsellor, client=client)  # with the second factor: staff, but no permission
+    assert client.get("/admin/helpline/triagequestion/").status_code == 403
 
 
 @pytest.mark.django_db
@@ -440,3 +435,20 @@ def test_it_never_fails_on_arbitrary_answers(answers: dict[str, object]) -> None
     )
     result = score_triage(answers, catalogue, default_language="en")  # type: ignore[arg-type]
     assert result.priority in PRIORITIES
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+async def test_it_loads_the_catalogue_and_hours_from_async_code() -> None:
+    from asgiref.sync import sync_to_async
+    from django.db import connections
+
+    from helpline.hours import service_status
+
+    # The live path's calls, as a consumer makes them.
+    catalogue = await sync_to_async(load_catalogue)()
+    result = score_triage({"child_risk": "yes"}, catalogue, default_language="en")
+    assert result.priority == "crisis" and result.shows_crisis_contacts
+    assert await sync_to_async(service_status)() == (True, None)
+    assert await sync_to_async(load_catalogue)() is catalogue
+    # The worker thread's connection would otherwise outlive the test database.
+    await sync_to_async(connections.close_all)()

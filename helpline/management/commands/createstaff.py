@@ -21,6 +21,7 @@ from helpline.staff.rules import ROLES, grouped_secret
 
 class Command(BaseCommand):
     help = "Create a staff account (password from stdin) and print its TOTP secret; or --reset-totp."
+    stealth_options = ("stdin",)
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")

@@ -24,7 +24,7 @@ def remove_role_groups(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('helpline', '0001_initial'),
+        ('helpline', '0003_default_content'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('auth', '0012_alter_user_first_name_max_length'),
     ]
@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
                 ('languages', models.CharField(default='en', help_text='Comma-separated language codes this person chats in.', max_length=100)),
                 ('pathways', models.CharField(blank=True, default='', help_text='Comma-separated pathway codes; empty means all pathways.', max_length=200)),
                 ('chat_limit', models.PositiveSmallIntegerField(default=helpline.models.default_chat_limit, help_text='How many chats this person holds at once.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(10)])),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='staff_profile', to=settings.AUTH_USER_MODEL)),
+                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
             ],
             options={
                 'permissions': [('counsel', 'Can take and hold chats'), ('supervise_floor', "Can see the live floor's metadata and reassign chats"), ('view_statistics', 'Can see anonymised statistics')],
