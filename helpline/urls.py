@@ -12,6 +12,7 @@ urlpatterns = [
     path("exit", views.exit_page, name="exit"),
     path("admin/", admin.site.urls),
     path("manage/stats/", include("helpline.stats.urls")),
+    path("staff/", include("helpline.staff.urls")),
 ]
 
 # Help-seeker pages: English without a prefix, other languages under /<code>/ (no cookie needed).
