@@ -246,3 +246,13 @@ LOGGING = {
         "django.channels.server": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
+
+# --- Help-seeker web experience (issue 5) ---------------------------------------------------------
+# The organisation root public key is published as a content-hashed static file
+# (chat/keys/org-root.json), written into VAR_DIR/public by chat's collectstatic command.
+STATICFILES_DIRS = [VAR_DIR / "public"]
+(VAR_DIR / "public").mkdir(parents=True, exist_ok=True)
+# chat's collectstatic must win over django.contrib.staticfiles' own: Django takes a management
+# command from the first app in INSTALLED_APPS that has one.
+INSTALLED_APPS.remove("chat")
+INSTALLED_APPS.insert(INSTALLED_APPS.index("django.contrib.staticfiles"), "chat")
