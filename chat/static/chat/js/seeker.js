@@ -583,7 +583,7 @@ class SeekerChat {
   }
 
   bubble(who, label, text) {
-    const item = document.createElement("li");
+    const item = document.createElement("div");
     item.className = `msg from-${who}`;
     const name = document.createElement("p");
     name.className = "msg-who";
@@ -643,7 +643,7 @@ class SeekerChat {
   }
 
   system(text) {
-    const item = document.createElement("li");
+    const item = document.createElement("div");
     item.className = "msg system";
     item.textContent = text;
     this.$("transcript").append(item);
