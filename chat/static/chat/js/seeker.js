@@ -501,6 +501,8 @@ class SeekerChat {
   }
 
   endLocally(reasonKey) {
+    // The server confirms a chat the seeker ended; the first reason shown stays.
+    if (this.phase === "ended") return;
     clearTimeout(this.reconnectTimer);
     clearTimeout(this.settleTimer);
     this.notDelivered();
