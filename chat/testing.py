@@ -16,18 +16,11 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-from django.contrib.auth.models import Group
-from django.utils.module_loading import import_string
 
 from chat import e2ee
-from chat.certificates import (
-    certificate_fields,
-    do_certify,
-    do_request_certification,
-    ensure_demo_root_key,
-    load_private_key,
-)
+
+# Django models are imported inside the functions, so that `python -m chat.testing` can set
+# Django up first.
 
 PREFIX = "loadtest-"
 
@@ -57,6 +50,8 @@ class ProvisionedCounsellor:
 
 
 def root_private_key() -> ec.EllipticCurvePrivateKey:
+    from chat.certificates import ensure_demo_root_key, load_private_key
+
     if settings.DEMO_MODE:
         ensure_demo_root_key()
     if not settings.ORG_ROOT_PRIVATE_KEY:
@@ -74,8 +69,13 @@ def provision_counsellor(
     pseudonym: str = "",
     root_private: ec.EllipticCurvePrivateKey | None = None,
 ) -> ProvisionedCounsellor:
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+    from django.contrib.auth.models import Group
+    from django.utils.module_loading import import_string
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from chat.certificates import certificate_fields, do_certify, do_request_certification
 
     user_model = get_user_model()
     user = user_model.objects.create_user(username, password=secrets.token_urlsafe(24))
@@ -110,6 +110,8 @@ def provision_counsellor(
 
 
 def remove_provisioned(prefix: str = PREFIX) -> int:
+    from django.contrib.auth import get_user_model
+
     deleted, _ = get_user_model().objects.filter(username__startswith=prefix).delete()
     return deleted
 

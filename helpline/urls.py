@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
 from helpline import seeker_views, views
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("exit", views.exit_page, name="exit"),
     path("chat/revoked.json", seeker_views.revoked, name="seeker-revoked"),
     path("admin/", admin.site.urls),
+    path("manage/stats/", include("helpline.stats.urls")),
 ]
 
 # Help-seeker pages: English without a prefix, other languages under /<code>/ (no cookie needed).
@@ -19,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("", seeker_views.home, name="home"),
     path("chat/", seeker_views.chat, name="seeker-chat"),
     path("how-we-protect-you/", seeker_views.how_we_protect_you, name="seeker-protect"),
+    path("", include("resources.urls")),
     prefix_default_language=False,
 )
 

@@ -580,3 +580,29 @@ async def test_a_flooding_socket_is_throttled(live: LiveStore, root_public: byte
     assert "rate_limited" in codes
     assert codes.count("pong") < 200
     await seeker.close()
+
+
+async def test_the_server_refuses_an_offer_with_a_revoked_certificate(
+    live: LiveStore, root_public: bytes, counsellor: ProvisionedCounsellor
+) -> None:
+    from asgiref.sync import sync_to_async
+
+    from chat.certificates import do_revoke
+    from chat.models import IdentityKey
+
+    await sync_to_async(lambda: [do_revoke(key=k) for k in IdentityKey.objects.filter(user_id=counsellor.user_id)])()
+    seeker = Seeker(root_public)
+    await seeker.join({})
+    worker = Counsellor(counsellor)
+    await worker.start()
+    chat = await worker.take()
+    await seeker.handshake_start()
+    init = await worker.expect("hs_init", session=chat["session"])
+    handshake = e2ee.CounsellorHandshake(
+        chat["session"], counsellor.identity_private, counsellor.cert, counsellor.sig_cert
+    )
+    await worker.send({"type": "hs_offer", "session": chat["session"], **handshake.offer(init["eph"])})
+    assert (await worker.expect("error"))["code"] == "not_allowed"
+    assert await seeker.nothing(0.3)
+    await seeker.close()
+    await worker.close()

@@ -78,14 +78,10 @@ def start_server(daphne_server: Callable[..., LiveServer], neutral_site: str) ->
     return start
 
 
-# `python -m chat.testing 1` imports models before django.setup(), so it is started through -c.
-PROVISION = "import django, sys; django.setup(); from chat.testing import main; main(sys.argv[1:])"
-
-
 def provision(server: LiveServer, **env: str) -> ProvisionedCounsellor:
     """A certified, signed-in counsellor in the live server's database."""
     result = subprocess.run(
-        [sys.executable, "-c", PROVISION, "1"], cwd=REPO, env={**server.env, **env},
+        [sys.executable, "-m", "chat.testing", "1"], cwd=REPO, env={**server.env, **env},
         capture_output=True, text=True, timeout=60,
     )
     assert result.returncode == 0, result.stderr

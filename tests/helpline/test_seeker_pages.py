@@ -201,6 +201,14 @@ def test_collectstatic_refuses_to_run_without_a_root_key(settings: Any, tmp_path
         call_command("collectstatic", interactive=False, verbosity=0, dry_run=True)
 
 
+def test_collectstatic_can_be_told_to_go_without_the_root_key(settings: Any, tmp_path: Path) -> None:
+    from django.core.management import call_command
+
+    settings.ORG_ROOT_PUBLIC_KEY = tmp_path / "missing.pem"
+    settings.DEMO_MODE = False
+    call_command("collectstatic", interactive=False, verbosity=0, dry_run=True, without_root_key=True)
+
+
 def test_collectstatic_makes_the_demo_root_key_in_demo_mode(settings: Any, tmp_path: Path) -> None:
     from chat.management.commands.collectstatic import write_root_key_asset
 

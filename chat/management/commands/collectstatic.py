@@ -52,8 +52,18 @@ def write_root_key_asset() -> Path:
 class Command(collectstatic.Command):
     help = "Publish the organisation root public key as a static file, then collect static files."
 
+    def add_arguments(self, parser: Any) -> None:
+        super().add_arguments(parser)
+        parser.add_argument(
+            "--without-root-key", action="store_true",
+            help="collect without the root public key (the chat page then says the chat is unavailable)",
+        )
+
     def handle(self, **options: Any) -> str | None:
-        path = write_root_key_asset()
-        if options.get("verbosity", 1) >= 1:
-            self.stdout.write(f"Root public key asset: {path}")
+        if options.pop("without_root_key", False):
+            self.stderr.write("Collected without the root public key: the chat cannot start until it is added.")
+        else:
+            path = write_root_key_asset()
+            if options.get("verbosity", 1) >= 1:
+                self.stdout.write(f"Root public key asset: {path}")
         return super().handle(**options)  # type: ignore[no-any-return]
