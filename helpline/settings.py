@@ -50,12 +50,14 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # chat comes before staticfiles so that its collectstatic (which first publishes the root
+    # public key) wins: Django takes a command from the first app that has it.
+    "chat",
     "django.contrib.staticfiles",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "channels",
     "helpline",
-    "chat",
     "resources",
 ]
 
@@ -291,3 +293,9 @@ for _name in ("STAFF_SIGNIN_RATE", "STAFF_SIGNIN_ACCOUNT_RATE"):
 # Demo mode only: certify a counsellor's identity key as soon as their browser sends it, with the
 # demo root key in VAR_DIR. A real service certifies with `manage.py orgkey certify` instead.
 DEMO_AUTO_CERTIFY = DEMO_MODE and env_bool("DEMO_AUTO_CERTIFY", True)
+
+# --- Help-seeker web experience (issue 5) ---------------------------------------------------------
+# The organisation root public key is published as a content-hashed static file
+# (chat/keys/org-root.json), written into VAR_DIR/public by chat's collectstatic command.
+STATICFILES_DIRS = [VAR_DIR / "public"]
+(VAR_DIR / "public").mkdir(parents=True, exist_ok=True)
