@@ -7,12 +7,14 @@ in-memory live-state store. With REDIS_URL set, every worker shares Redis for bo
 
 from __future__ import annotations
 
+import re
 import secrets
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
 from helpline.env import database_from_url, env_bool, env_int, env_list, env_secret, env_str
+from helpline.redis_conn import cache_config, channel_layer_hosts
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("HELPLINE_VAR_DIR", str(BASE_DIR / "var")))
@@ -48,12 +50,14 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # chat comes before staticfiles so that its collectstatic (which first publishes the root
+    # public key) wins: Django takes a command from the first app that has it.
+    "chat",
     "django.contrib.staticfiles",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "channels",
     "helpline",
-    "chat",
     "resources",
 ]
 
@@ -106,16 +110,16 @@ CHANNEL_LAYER_KIND = env_str("CHANNEL_LAYER", "core")  # core or pubsub; see doc
 if CHANNEL_LAYER_KIND not in ("core", "pubsub"):
     raise ImproperlyConfigured("CHANNEL_LAYER must be 'core' or 'pubsub'")
 
-if REDIS_SENTINELS:
-    _sentinel_hosts = []
-    for item in REDIS_SENTINELS:
-        host, _, port = item.rpartition(":")
-        if not host or not port.isdigit():
-            raise ImproperlyConfigured(f"REDIS_SENTINELS entries must be host:port (got {item!r})")
-        _sentinel_hosts.append((host, int(port)))
-    _layer_hosts: list[object] = [{"sentinels": _sentinel_hosts, "master_name": REDIS_SENTINEL_MASTER}]
-else:
-    _layer_hosts = list(REDIS_HOSTS)
+# Sentinel: the master's database number, and a password for the masters (also for REDIS_HOSTS).
+REDIS_SENTINEL_DB = env_int("REDIS_SENTINEL_DB", 0, minimum=0)
+REDIS_PASSWORD = env_secret("REDIS_PASSWORD", "")
+_layer_hosts = channel_layer_hosts(  # helpline/redis_conn.py
+    hosts=REDIS_HOSTS,
+    sentinels=REDIS_SENTINELS,
+    master_name=REDIS_SENTINEL_MASTER,
+    db=REDIS_SENTINEL_DB,
+    password=REDIS_PASSWORD,
+)
 
 if REDIS_HOSTS or REDIS_SENTINELS:
     CHANNEL_LAYERS = {
@@ -129,8 +133,16 @@ if REDIS_HOSTS or REDIS_SENTINELS:
         }
     }
     LIVE_STORE = "chat.store.redis.RedisStore"
+    # The cache (rate limits, the address-hash key) lives on one Redis: REDIS_URL, the first of
+    # REDIS_HOSTS, or the Sentinel master.
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL or REDIS_HOSTS[0]}
+        "default": cache_config(
+            url=REDIS_URL or (REDIS_HOSTS or [""])[0],
+            sentinels=REDIS_SENTINELS,
+            master_name=REDIS_SENTINEL_MASTER,
+            db=REDIS_SENTINEL_DB,
+            password=REDIS_PASSWORD,
+        )
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
@@ -247,6 +259,47 @@ LOGGING = {
     },
 }
 
+# --- Self-help resources (resources/) ----------------------------------------------------------
+# Crisis contacts shown when a seeker has not chosen a country (ISO 3166-1 alpha-2).
+CRISIS_DEFAULT_COUNTRY = env_str("CRISIS_DEFAULT_COUNTRY", "GB").upper()
+
+# --- Deployment (deploy/, docs/OPERATIONS.md) ---------------------------------------------------
+# The database password from a file (DATABASE_PASSWORD_FILE: Docker secrets, systemd credentials),
+# so that DATABASE_URL itself holds no secret. A password in DATABASE_URL still works.
+_database_password = env_secret("DATABASE_PASSWORD", "")
+if _database_password and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["PASSWORD"] = _database_password
+
+# --- Staff accounts (helpline/staff) -----------------------------------------------------------
+# The admin app is installed through its staff config: the default admin site demands the second
+# factor and the admin role, and audits every change (helpline/staff/admin_site.py).
+INSTALLED_APPS = [
+    "helpline.staff.apps.HelplineAdminConfig" if app == "django.contrib.admin" else app for app in INSTALLED_APPS
+]
+# Authenticator apps show this name beside the account.
+OTP_TOTP_ISSUER = SERVICE_NAME
+# The admin never shows a TOTP secret or its QR code; secrets are issued by `manage.py createstaff`
+# or at enrolment, to their owner only.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Sign-in, code and enrolment attempts: per keyed address hash, and per account.
+STAFF_SIGNIN_RATE = env_str("STAFF_SIGNIN_RATE", "10/m")
+STAFF_SIGNIN_ACCOUNT_RATE = env_str("STAFF_SIGNIN_ACCOUNT_RATE", "30/h")
+for _name in ("STAFF_SIGNIN_RATE", "STAFF_SIGNIN_ACCOUNT_RATE"):
+    _rate = globals()[_name]
+    if not re.fullmatch(r"[1-9][0-9]*/[1-9]?[0-9]*[smhd]", _rate):
+        raise ImproperlyConfigured(f"{_name} must look like 10/m or 30/h (got {_rate!r})")
+
+# --- Counsellor workspace (helpline/workspace.py, helpline/staff/workspace_views.py) -----------
+# Demo mode only: certify a counsellor's identity key as soon as their browser sends it, with the
+# demo root key in VAR_DIR. A real service certifies with `manage.py orgkey certify` instead.
+DEMO_AUTO_CERTIFY = DEMO_MODE and env_bool("DEMO_AUTO_CERTIFY", True)
+
+# --- Help-seeker web experience (issue 5) ---------------------------------------------------------
+# The organisation root public key is published as a content-hashed static file
+# (chat/keys/org-root.json), written into VAR_DIR/public by chat's collectstatic command.
+STATICFILES_DIRS = [VAR_DIR / "public"]
+(VAR_DIR / "public").mkdir(parents=True, exist_ok=True)
+
 # --- Resilience (issue 7, docs/RESILIENCE.md) -------------------------------------------------
 # While Redis is down or restarting: the cache answers "nothing cached" instead of raising (pages
 # keep working, rate limits let requests through rather than refuse everyone), and the channel
@@ -258,7 +311,9 @@ SEEKER_CONNECTIONS_PER_MINUTE = env_int("SEEKER_CONNECTIONS_PER_MINUTE", 30, min
 STAFF_CONNECTIONS_PER_MINUTE = env_int("STAFF_CONNECTIONS_PER_MINUTE", 30, minimum=1)
 if REDIS_HOSTS or REDIS_SENTINELS:
     CACHES["default"]["BACKEND"] = "helpline.cache.FailSoftRedisCache"
-    CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": 1, "socket_timeout": 2}  # type: ignore[assignment]
+    CACHES["default"]["OPTIONS"] = {  # type: ignore[assignment]
+        **CACHES["default"].get("OPTIONS", {}), "socket_connect_timeout": 1, "socket_timeout": 2,  # type: ignore[dict-item]
+    }
     # One worker's sockets share one inbox in Redis: room for bursts across many chats.
     CHANNEL_LAYERS["default"]["CONFIG"]["capacity"] = 5000  # type: ignore[index]
     CHANNEL_LAYERS["default"]["BACKEND"] = (

@@ -299,7 +299,8 @@ def _presence_fields(presence: Presence | None = None, **changes: Any) -> list[s
 
 class RedisStore(LiveStore):
     def __init__(self, url: str | None = None) -> None:
-        self.url = url or settings.REDIS_URL or settings.REDIS_HOSTS[0]
+        # An explicit URL (tests, benchmarks) wins; otherwise follow the settings, Sentinel included.
+        self.url = url
         self._clients: dict[int, tuple[aioredis.Redis, dict[str, Any]]] = {}
 
     def _connection(self) -> tuple[aioredis.Redis, dict[str, Any]]:
@@ -310,10 +311,18 @@ class RedisStore(LiveStore):
             # One quick retry (a pooled connection may be stale after Redis restarted), not redis-py's
             # default of three with backoff up to 10 s: an outage must surface within a second or two
             # as StoreUnavailable, so that sockets can say so (docs/RESILIENCE.md).
-            client = aioredis.Redis.from_url(
-                self.url, socket_connect_timeout=2, socket_timeout=2, health_check_interval=15,
-                retry=Retry(ConstantBackoff(0.05), 1),
-            )
+            options: dict[str, Any] = {
+                "socket_connect_timeout": 2,
+                "socket_timeout": 2,
+                "health_check_interval": 15,
+                "retry": Retry(ConstantBackoff(0.05), 1),
+            }
+            if self.url:
+                client = aioredis.Redis.from_url(self.url, **options)
+            else:
+                from helpline.redis_conn import make_redis_client
+
+                client = make_redis_client(async_=True, **options)  # type: ignore[assignment]
             scripts = {name: client.register_script(_LUA_HELPERS + body) for name, body in _SCRIPTS.items()}
             found = (client, scripts)
             self._clients = {loop_id: found}

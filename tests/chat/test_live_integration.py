@@ -21,7 +21,9 @@ from tests.conftest import REPO, LiveServer
 pytestmark = pytest.mark.integration
 
 
-def provision(server: LiveServer, count: int = 1, role: str = "counsellor") -> tuple[list[ProvisionedCounsellor], bytes]:
+def provision(
+    server: LiveServer, count: int = 1, role: str = "counsellor"
+) -> tuple[list[ProvisionedCounsellor], bytes]:
     """Create working counsellors inside the live server's own database."""
     result = subprocess.run(
         [sys.executable, "-m", "chat.testing", str(count), role], cwd=REPO, env=server.env,
