@@ -496,6 +496,7 @@ class SeekerChat {
       seeker_left: "ended_seeker",
       idle: "ended_idle",
       seeker_lost: "ended_lost",
+      interrupted: "ended_interrupted",
     };
     this.endLocally(reasons[frame.reason] || "ended_other");
   }
@@ -546,6 +547,8 @@ class SeekerChat {
     if (code === "blocked") this.fail("error", "error_blocked");
     else if (code === "store_unavailable" && (this.phase === "joining" || this.phase === "resuming")) {
       this.fail("error", "error_store");
+    } else if (code === "store_unavailable" && (this.phase === "queued" || this.phase === "chat")) {
+      this.system(this.t("store_trouble"));
     } else if (code === "rate_limited" && this.phase === "joining") this.fail("error", "error_rate");
     else if (code === "bad_token") this.forget();
   }
