@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import weakref
 
 from django.conf import settings
 
@@ -51,17 +52,19 @@ async def run_forever() -> None:
         await asyncio.sleep(TICK_SECONDS)
 
 
-_seen = {"marker": ""}
+# The store's instance marker as last seen, per store object (a new object starts afresh).
+_markers: weakref.WeakKeyDictionary[object, str] = weakref.WeakKeyDictionary()
 
 
 async def tick() -> None:
     store = live.store()
     moment = time.time()
     marker = await store.instance_marker()
-    if _seen["marker"] and marker != _seen["marker"]:
+    seen = _markers.get(store)
+    if seen and marker != seen:
         # Redis restarted (however briefly): what this worker's sockets were part of is gone.
         await health.report(answered=False)
-    _seen["marker"] = marker
+    _markers[store] = marker
     for kind, sid in await store.pop_due(moment):
         await handle(kind, sid, moment)
     if await store.try_lock(f"sample:{int(moment // 60)}", 120):

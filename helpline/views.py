@@ -52,7 +52,11 @@ async def _channel_layer_answers() -> bool:
         return False
     try:
         async with asyncio.timeout(2):
-            channel = await layer.new_channel("healthz.")
+            # The default prefix on purpose: channels-redis reads one inbox per prefix and process,
+            # and whichever socket's receive holds the lock reads only its own prefix's inbox; a
+            # "healthz." channel would wait behind it until its read times out (5 s) when any
+            # socket is open on this worker.
+            channel = await layer.new_channel()
             await layer.send(channel, {"type": "healthz"})
             message = await layer.receive(channel)
             return message.get("type") == "healthz"

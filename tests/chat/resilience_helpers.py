@@ -12,7 +12,7 @@ from typing import Any
 
 from chat.client import ClientError, CounsellorClient, SeekerClient
 from chat.testing import ProvisionedCounsellor
-from tests.chat.test_live_integration import provision
+from tests.conftest import REPO, LiveServer
 
 __all__ = ["Pair", "connect_pairs", "http_status", "provision", "wait_for"]
 
@@ -27,6 +27,23 @@ class Pair:
     session: str
     sent_by_seeker: list[str] = field(default_factory=list)
     sent_by_counsellor: list[str] = field(default_factory=list)
+
+
+def provision(server: LiveServer, count: int, *, chat_limit: int = 2) -> tuple[list[ProvisionedCounsellor], bytes]:
+    """Working counsellors with this chat limit, inside the live server's own database."""
+    import json
+    import subprocess
+    import sys
+
+    from chat import e2ee
+
+    result = subprocess.run(
+        [sys.executable, "-m", "chat.testing", str(count), "counsellor", str(chat_limit)], cwd=REPO, env=server.env,
+        capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    data = json.loads(result.stdout)
+    return [ProvisionedCounsellor.from_json(c) for c in data["counsellors"]], e2ee.b64d(data["root_public"])
 
 
 def counsellor_client(url: str, who: ProvisionedCounsellor) -> CounsellorClient:

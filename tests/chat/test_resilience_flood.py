@@ -59,8 +59,8 @@ async def talk(pairs: list[Pair], seconds: float) -> list[tuple[float, float]]:
 async def test_a_flooding_socket_is_throttled_without_slowing_the_others(
     daphne_server: Any, redis_client: Any, redis_url: str
 ) -> None:
-    server: LiveServer = daphne_server(redis_url=redis_url, **WORKER_ENV, DEFAULT_CHAT_LIMIT="5")
-    people, root_public = provision(server, CHATS // 5)
+    server: LiveServer = daphne_server(redis_url=redis_url, **WORKER_ENV)
+    people, root_public = provision(server, CHATS // 5, chat_limit=5)
     pairs, counsellors = await connect_pairs(
         seeker_url=server.ws_url, counsellor_url=server.ws_url, people=people, root_public=root_public,
         chats=CHATS, per_counsellor=5,

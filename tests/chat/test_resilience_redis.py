@@ -77,10 +77,10 @@ async def test_it_survives_redis_going_away_and_coming_back_empty(
     daphne_server: Any, live_database: Any, throwaway_redis: ThrowawayRedis
 ) -> None:
     database_url = live_database()
-    env = {**WORKER_ENV, "DEFAULT_CHAT_LIMIT": str(CHATS)}
+    env = dict(WORKER_ENV)
     seeker_worker: LiveServer = daphne_server(redis_url=throwaway_redis.url, database_url=database_url, **env)
     counsellor_worker: LiveServer = daphne_server(redis_url=throwaway_redis.url, database_url=database_url, **env)
-    people, root_public = provision(seeker_worker, 1)
+    people, root_public = provision(seeker_worker, 1, chat_limit=CHATS)
     pairs, (counsellor,) = await connect_pairs(
         seeker_url=seeker_worker.ws_url, counsellor_url=counsellor_worker.ws_url, people=people,
         root_public=root_public, chats=CHATS, per_counsellor=CHATS,
@@ -125,7 +125,12 @@ async def test_it_survives_redis_going_away_and_coming_back_empty(
           f"'ended interrupted' on both sides {ended_after:.2f} s after it came back")
 
     # New chats work at once, on the same Daphne processes, with the same counsellor socket.
-    assert http_status(seeker_worker.url + "/healthz") == 200
+    for server in (seeker_worker, counsellor_worker):
+        deadline = time.monotonic() + 10
+        while (status := http_status(server.url + "/healthz")) != 200 and time.monotonic() < deadline:
+            await asyncio.sleep(0.2)
+        assert status == 200
+    healthy_after = time.monotonic() - up_at
     seeker = SeekerClient(seeker_worker.ws_url, root_public=root_public)
     await seeker.connect()
     assert (await seeker.join(triage={}))["type"] == "welcome"
@@ -138,6 +143,7 @@ async def test_it_survives_redis_going_away_and_coming_back_empty(
     assert (await seeker.next_text())["body"] == "welcome back"
     statuses += [http_status(s.url + path) for s in (seeker_worker, counsellor_worker) for path in ("/", "/exit")]
     assert 500 not in statuses, statuses
+    print(f"health check 200 again on both workers {healthy_after:.2f} s after Redis came back")
 
     for client in [seeker, counsellor, *(p.seeker for p in pairs)]:
         await client.close()

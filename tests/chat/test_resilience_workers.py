@@ -28,7 +28,7 @@ MESSAGES = 12  # each way, per chat; the worker is killed after the first third
 @pytest.fixture
 def two_workers(daphne_server: Any, live_database: Any, redis_client: Any, redis_url: str) -> tuple[LiveServer, ...]:
     database_url = live_database()
-    env = {**WORKER_ENV, "DEFAULT_CHAT_LIMIT": str(PER_COUNSELLOR)}
+    env = dict(WORKER_ENV)
     return (daphne_server(redis_url=redis_url, database_url=database_url, **env),
             daphne_server(redis_url=redis_url, database_url=database_url, **env))
 
@@ -50,7 +50,7 @@ async def test_it_resumes_every_chat_on_the_other_worker_after_a_kill(
     two_workers: tuple[LiveServer, LiveServer], victim: str
 ) -> None:
     seeker_worker, counsellor_worker = two_workers
-    people, root_public = provision(seeker_worker, -(-CHATS // PER_COUNSELLOR))
+    people, root_public = provision(seeker_worker, -(-CHATS // PER_COUNSELLOR), chat_limit=PER_COUNSELLOR)
     pairs, counsellors = await connect_pairs(
         seeker_url=seeker_worker.ws_url, counsellor_url=counsellor_worker.ws_url, people=people,
         root_public=root_public, chats=CHATS, per_counsellor=PER_COUNSELLOR,
