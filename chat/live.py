@@ -320,9 +320,17 @@ async def do_rekey(*, counsellor: int, sid: str) -> str | None:
 # --- Messages and acknowledgements -------------------------------------------------------------------
 
 
-async def do_relay(*, sid: str, sender: Side, seq: int, ct: str) -> str | None:
-    """Keep one ciphertext frame until acknowledged and pass it on. The per-message hot path."""
-    result, peer = await store().append_frame(sid, sender, seq, ct, now=now())
+NOT_YOURS = "not_yours"
+
+
+async def do_relay(*, sid: str, sender: Side, seq: int, ct: str, counsellor: int = 0) -> str | None:
+    """Keep one ciphertext frame until acknowledged and pass it on. The per-message hot path.
+
+    One store call (which also checks that a counsellor's frame is for their own chat: the check
+    `get_chat_for_counsellor` makes elsewhere) and one channel-layer send; no database, no JSON
+    parsing of the ciphertext, no logging. Returns a frame for the sender, None, or NOT_YOURS.
+    """
+    result, peer = await store().append_frame(sid, sender, seq, ct, now=now(), counsellor=counsellor)
     if result == "ok":
         text = msg_frame(seq, ct, sid) if sender == "s" else msg_frame(seq, ct)
         await send_to(peer, text)
@@ -333,13 +341,16 @@ async def do_relay(*, sid: str, sender: Side, seq: int, ct: str) -> str | None:
         return protocol.error_frame("bad_frame", "sequence numbers must increase by one")
     if result == "not_active":
         return protocol.error_frame("not_in_chat", "the handshake is not finished")
+    if result == "not_yours":
+        return NOT_YOURS
     return protocol.frame("ended", reason="gone") if sender == "s" else protocol.frame(
         "ended", session=sid, reason="gone"
     )
 
 
-async def do_ack(*, sid: str, receiver: Side, seq: int) -> None:
-    channel = await store().ack_frames(sid, receiver, seq)
+async def do_ack(*, sid: str, receiver: Side, seq: int, counsellor: int = 0) -> None:
+    """The receiver has the frames up to seq. With `counsellor`, only for that counsellor's chat."""
+    channel = await store().ack_frames(sid, receiver, seq, counsellor=counsellor)
     if channel:
         text = protocol.frame("ack", session=sid, seq=seq) if receiver == "s" else protocol.frame("ack", seq=seq)
         await send_to(channel, text)
@@ -399,13 +410,14 @@ def chat_frame(chat: Chat, *, moment: float) -> str:
 
 
 async def _announce_assignment(chat: Chat, *, first_answer: bool) -> None:
+    # Both sides hear first; the counters (database writes) follow, off the claim's critical path.
     moment = now()
+    await send_to(chat.counsellor_channel, chat_frame(chat, moment=moment))
+    await send_to(chat.seeker_channel, protocol.frame("assigned"), kind="assigned")
     if first_answer:
         await count(metrics.CHAT_ANSWERED, {"priority": chat.priority, "pathway": chat.pathway,
                                              "language": chat.language})
         await count(metrics.WAIT_SECONDS, {"bin": metrics.bin_label(moment - chat.enqueued_at, metrics.WAIT_BINS)})
-    await send_to(chat.counsellor_channel, chat_frame(chat, moment=moment))
-    await send_to(chat.seeker_channel, protocol.frame("assigned"), kind="assigned")
 
 
 async def do_take_next(*, counsellor: int) -> ClaimResult:

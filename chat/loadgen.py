@@ -76,10 +76,12 @@ def local_addresses(url: str, count: int, *, spread: bool) -> list[tuple[str, in
         loopback = host == "localhost"
     if not spread or not loopback:
         return [None] * count
+    # A fresh 127.B.0.0/16 each run, so that runs in the same minute do not share addresses.
+    base = random.randrange(1, 255)
     out: list[tuple[str, int] | None] = []
     for i in range(count):
-        n = i // SEEKERS_PER_ADDRESS  # 127.0.1.1 onwards, 250 per /24
-        out.append((f"127.0.{1 + n // 250}.{1 + n % 250}", 0))
+        n = i // SEEKERS_PER_ADDRESS  # 250 addresses per /24
+        out.append((f"127.{base}.{n // 250}.{1 + n % 250}", 0))
     return out
 
 
@@ -366,13 +368,19 @@ async def run_load(
     while time.monotonic() < drain_until and not recorder.sent <= recorder.seen.keys():
         await asyncio.sleep(0.05)
 
-    # 6. Leave cleanly: every chat ends, every socket closes.
-    for pair in pairs:
-        try:
-            await pair.seeker.leave()
-        except Exception:  # noqa: S110 (the socket may already be gone; the figures are kept)
-            pass
-    await asyncio.sleep(0.5)
+    # 6. Leave cleanly: each counsellor ends its chats and files their wrap-ups (so the same
+    # accounts can take chats again), then every socket closes.
+    async def finish(client: LoadCounsellor) -> None:
+        for pair in pairs:
+            if pair.counsellor is client:
+                await client.end(pair.session)
+                reply = await client.wrapup(pair.session, concern="own_thoughts", protective_action="no",
+                                            referrals=["none"], risk=["none"], outcome="support_given")
+                if reply.get("type") != "wrapup_saved":
+                    failed("wrapup", ClientError(str(reply.get("code"))))
+
+    for outcome in await asyncio.gather(*(finish(c) for c in staff), return_exceptions=True):
+        failed("wrapup", outcome)
     await asyncio.gather(*(c.close() for c in [*seekers, *staff]), return_exceptions=True)
 
     lost = len(recorder.sent - recorder.seen.keys())
@@ -396,7 +404,9 @@ async def run_load(
         "handshake_ms": percentiles(handshake_latencies),
         "setup_seconds": round(connected_at - started, 2),
         "errors": errors,
-        "generator_cpu_percent": round(100 * (cpu_send_end - cpu_send_start) / send_wall, 1),
+        "generator_cpu_percent": (
+            round(100 * (cpu_send_end - cpu_send_start) / send_wall, 1) if pairs and config.duration > 0 else None
+        ),
         "generator_cpu_seconds_total": round(own_cpu_seconds() - cpu_before, 2),
     }
     if config.server_pids:

@@ -250,3 +250,8 @@ LOGGING = {
 # --- Self-help resources (resources/) ----------------------------------------------------------
 # Crisis contacts shown when a seeker has not chosen a country (ISO 3166-1 alpha-2).
 CRISIS_DEFAULT_COUNTRY = env_str("CRISIS_DEFAULT_COUNTRY", "GB").upper()
+
+# --- Performance (docs/PERFORMANCE.md) ---------------------------------------------------------
+# New seeker sockets a minute per keyed address before `rate_limited` (the load test spreads its
+# sockets over loopback addresses instead of raising this).
+SEEKER_CONNECTIONS_PER_MINUTE = env_int("SEEKER_CONNECTIONS_PER_MINUTE", 30, minimum=1)

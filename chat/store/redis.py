@@ -190,11 +190,12 @@ return redis.call('SREM', P..'c:'..ARGV[1]..':wrapups', ARGV[2])
 """
 
 _APPEND = """
-local sid, sender, seq, ct, now, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], ARGV[6]
+local sid, sender, seq, ct, now, ttl, uid = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], ARGV[6], ARGV[7]
 local ck = P..'chat:'..sid
 local field = 'seeker_channel'
 if sender == 's' then field = 'counsellor_channel' end
-local c = redis.call('HMGET', ck, 'state', 'in_'..sender, field)
+local c = redis.call('HMGET', ck, 'state', 'in_'..sender, field, 'counsellor')
+if uid ~= '0' and (not c[1] or c[1] == 'queued' or c[4] ~= uid) then return {'not_yours', ''} end
 if not c[1] then return {'gone', ''} end
 if c[1] ~= 'active' then return {'not_active', c[3] or ''} end
 local last = tonumber(c[2] or '0')
@@ -212,12 +213,14 @@ return {'ok', c[3] or ''}
 """
 
 _ACK = """
-local sid, receiver, seq = ARGV[1], ARGV[2], ARGV[3]
+local sid, receiver, seq, uid = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local ck = P..'chat:'..sid
 local sender, field = 'c', 'counsellor_channel'
 if receiver == 'c' then sender, field = 's', 'seeker_channel' end
-local channel = redis.call('HGET', ck, field)
+local c = redis.call('HMGET', ck, field, 'state', 'counsellor')
+local channel = c[1]
 if not channel then return false end
+if uid ~= '0' and (c[2] == 'queued' or c[3] ~= uid) then return false end
 redis.call('ZREMRANGEBYSCORE', P..'f:'..sid..':'..sender, '-inf', seq)
 return channel
 """
@@ -467,13 +470,15 @@ class RedisStore(LiveStore):
 
     # -- relay ---------------------------------------------------------------------------------------
     @_unavailable_on_connection_errors
-    async def append_frame(self, sid: str, sender: Side, seq: int, ct: str, *, now: float) -> tuple[AppendResult, str]:
-        result = await self._run("append", sid, sender, seq, ct, now, settings.LIVE_TTL_SECONDS)
+    async def append_frame(
+        self, sid: str, sender: Side, seq: int, ct: str, *, now: float, counsellor: int = 0
+    ) -> tuple[AppendResult, str]:
+        result = await self._run("append", sid, sender, seq, ct, now, settings.LIVE_TTL_SECONDS, counsellor)
         return _text(result[0]), _text(result[1])  # type: ignore[return-value]
 
     @_unavailable_on_connection_errors
-    async def ack_frames(self, sid: str, receiver: Side, seq: int) -> str | None:
-        channel = await self._run("ack", sid, receiver, seq)
+    async def ack_frames(self, sid: str, receiver: Side, seq: int, *, counsellor: int = 0) -> str | None:
+        channel = await self._run("ack", sid, receiver, seq, counsellor)
         return _text(channel) if channel else None
 
     @_unavailable_on_connection_errors
