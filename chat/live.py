@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
 from channels.layers import BaseChannelLayer, get_channel_layer
 from django.conf import settings
 
@@ -55,7 +55,7 @@ async def send_to(channel: str, text: str, *, kind: str = "", **extra: Any) -> N
 
 
 async def count(metric: str, dims: dict[str, object] | None = None, *, n: int = 1) -> None:
-    await sync_to_async(do_count, thread_sensitive=False)(metric, dims=dims, n=n)
+    await database_sync_to_async(do_count)(metric, dims=dims, n=n)
 
 
 def rules() -> dict[str, int]:
@@ -87,13 +87,13 @@ class JoinOutcome:
 async def _service_status() -> tuple[bool, Any]:
     from helpline.hours import service_status
 
-    return await sync_to_async(service_status, thread_sensitive=False)()
+    return await database_sync_to_async(service_status)()
 
 
 async def _triage(answers: dict[str, str], language: str | None) -> Any:
     from helpline.triage import load_catalogue, score_triage
 
-    catalogue = await sync_to_async(load_catalogue, thread_sensitive=False)()
+    catalogue = await database_sync_to_async(load_catalogue)()
     default = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
     return score_triage(answers, catalogue, default_language=default)
 
@@ -103,7 +103,7 @@ async def _crisis_contacts(language: str) -> list[dict[str, str]]:
         from resources.crisis import crisis_contacts_for
     except ImportError:
         return []
-    contacts = await sync_to_async(crisis_contacts_for, thread_sensitive=False)(None, language)
+    contacts = await database_sync_to_async(crisis_contacts_for)(None, language)
     keep = ("name", "phone", "url", "hours")
     return [{k: str(c.get(k, ""))[:200] for k in keep if c.get(k)} for c in contacts][:20]
 
@@ -113,7 +113,7 @@ async def _valid_source(code: str) -> str | None:
         from resources.landing import valid_source
     except ImportError:
         return None
-    return await sync_to_async(valid_source, thread_sensitive=False)(code)
+    return await database_sync_to_async(valid_source)(code)
 
 
 async def do_join(*, frame: protocol.Frame, channel: str, addr: str) -> JoinOutcome:
@@ -288,7 +288,7 @@ async def do_hs_offer(*, counsellor: int, frame: protocol.Frame) -> str | None:
         return protocol.error_frame("not_allowed", "this chat is not yours")
     if chat.hs != "init":
         return protocol.error_frame("bad_state", "the seeker has not started a handshake")
-    if not await sync_to_async(_holds_certified_key, thread_sensitive=False)(counsellor, frame["cert"]):
+    if not await database_sync_to_async(_holds_certified_key)(counsellor, frame["cert"]):
         return protocol.error_frame("not_allowed", "this certificate is not your current certified key")
     await live.update_chat(sid, hs="offer")
     fields = {k: frame[k] for k in ("cert", "sig_cert", "eph", "sig")}
@@ -522,12 +522,12 @@ async def do_wrapup(*, counsellor: int, frame: protocol.Frame) -> str:
     rows = [
         "",
         dimension("concern", wrapup.concern),
-        dimension("protective_action", wrapup.protective_action),
+        dimension("protective_action", "yes" if wrapup.protective_action else "no"),
         dimension("outcome", wrapup.outcome),
         *(dimension("referral", code) for code in wrapup.referrals),
         *(dimension("risk", code) for code in wrapup.risk),
     ]
-    await sync_to_async(do_count_rows, thread_sensitive=False)(metrics.WRAPUP_FILED, rows)
+    await database_sync_to_async(do_count_rows)(metrics.WRAPUP_FILED, rows)
     return protocol.frame("wrapup_saved", session=sid)
 
 

@@ -70,20 +70,27 @@ class TranslatedModelForm(forms.ModelForm):
         return super().save(commit=commit)
 
 
-def translated_form(model: type[models.Model], translated: dict[str, int]) -> type[TranslatedModelForm]:
+def translated_form(
+    model: type[models.Model], translated: dict[str, int], *, long_texts: bool = False
+) -> type[TranslatedModelForm]:
     """A TranslatedModelForm for `model` with the per-language fields declared on the class.
 
     The admin only renders fields the form class declares, so they are made here, once per
     language of settings.LANGUAGES, rather than in __init__.
     """
     attrs: dict[str, Any] = {"translated": translated}
+    # A question and its hint are sentences: a two-line box shows them whole while they are edited.
+    widget = forms.Textarea(attrs={"rows": 2, "cols": 80}) if long_texts else None
     for lang, language_name in other_languages():
         for name, max_length in translated.items():
             field = model._meta.get_field(name)
             assert isinstance(field, models.Field)
             label = f"{str(field.verbose_name).capitalize()} ({language_name})"
-            attrs[f"{name}_{lang}"] = forms.CharField(label=label, required=False, max_length=max_length)
-    attrs["Meta"] = type("Meta", (), {"model": model, "exclude": ("translations",)})
+            attrs[f"{name}_{lang}"] = forms.CharField(
+                label=label, required=False, max_length=max_length, widget=widget
+            )
+    widgets = dict.fromkeys(translated, widget) if widget is not None else {}
+    attrs["Meta"] = type("Meta", (), {"model": model, "exclude": ("translations",), "widgets": widgets})
     return type(f"{model.__name__}Form", (TranslatedModelForm,), attrs)
 
 
@@ -104,7 +111,7 @@ class TriageOptionInline(admin.TabularInline):
 
 @admin.register(TriageQuestion)
 class TriageQuestionAdmin(admin.ModelAdmin):
-    form = translated_form(TriageQuestion, {"text": 300, "help_text": 500})
+    form = translated_form(TriageQuestion, {"text": 300, "help_text": 500}, long_texts=True)
     inlines = [TriageOptionInline]
     list_display = ("code", "text", "position", "active")
     list_editable = ("position", "active")

@@ -7,7 +7,7 @@ Every increment is an atomic upsert, safe under any number of workers.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -18,7 +18,9 @@ _TABLE = Counter._meta.db_table
 
 
 def hour_bucket(moment: datetime | None = None) -> datetime:
-    moment = moment or timezone.now()
+    # Buckets are UTC hours: a local time would be stored with its offset, which SQLite compares
+    # as text, and in zones with half-hour offsets it would not start on a UTC hour.
+    moment = (moment or timezone.now()).astimezone(UTC)
     return moment.replace(minute=0, second=0, microsecond=0)
 
 

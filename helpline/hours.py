@@ -162,12 +162,8 @@ def load_schedule() -> Schedule:
 
 
 def _read_schedule() -> Schedule:
-    from django.utils import timezone
-
     from helpline.models import Closure, OpeningHours
 
-    # Closures from yesterday on: yesterday's may still apply in a zone behind UTC.
-    since = timezone.now().date() - timedelta(days=1)
     periods = []
     for row in OpeningHours.objects.order_by("weekday", "opens"):
         try:
@@ -175,7 +171,9 @@ def _read_schedule() -> Schedule:
         except ValueError:
             # A row that bypassed the admin's validation (a raw SQL edit) is skipped, not fatal.
             continue
-    closures = frozenset(Closure.objects.filter(date__gte=since).values_list("date", flat=True))
+    # All closures, past ones included: a service adds a handful a year, and `service_status` may
+    # be asked about any moment.
+    closures = frozenset(Closure.objects.values_list("date", flat=True))
     return Schedule(periods=tuple(periods), closures=closures)
 
 

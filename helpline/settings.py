@@ -13,6 +13,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 from helpline.env import database_from_url, env_bool, env_int, env_list, env_secret, env_str
+from helpline.redis_conn import cache_config, channel_layer_hosts
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("HELPLINE_VAR_DIR", str(BASE_DIR / "var")))
@@ -106,16 +107,16 @@ CHANNEL_LAYER_KIND = env_str("CHANNEL_LAYER", "core")  # core or pubsub; see doc
 if CHANNEL_LAYER_KIND not in ("core", "pubsub"):
     raise ImproperlyConfigured("CHANNEL_LAYER must be 'core' or 'pubsub'")
 
-if REDIS_SENTINELS:
-    _sentinel_hosts = []
-    for item in REDIS_SENTINELS:
-        host, _, port = item.rpartition(":")
-        if not host or not port.isdigit():
-            raise ImproperlyConfigured(f"REDIS_SENTINELS entries must be host:port (got {item!r})")
-        _sentinel_hosts.append((host, int(port)))
-    _layer_hosts: list[object] = [{"sentinels": _sentinel_hosts, "master_name": REDIS_SENTINEL_MASTER}]
-else:
-    _layer_hosts = list(REDIS_HOSTS)
+# Sentinel: the master's database number, and a password for the masters (also for REDIS_HOSTS).
+REDIS_SENTINEL_DB = env_int("REDIS_SENTINEL_DB", 0, minimum=0)
+REDIS_PASSWORD = env_secret("REDIS_PASSWORD", "")
+_layer_hosts = channel_layer_hosts(  # helpline/redis_conn.py
+    hosts=REDIS_HOSTS,
+    sentinels=REDIS_SENTINELS,
+    master_name=REDIS_SENTINEL_MASTER,
+    db=REDIS_SENTINEL_DB,
+    password=REDIS_PASSWORD,
+)
 
 if REDIS_HOSTS or REDIS_SENTINELS:
     CHANNEL_LAYERS = {
@@ -129,8 +130,16 @@ if REDIS_HOSTS or REDIS_SENTINELS:
         }
     }
     LIVE_STORE = "chat.store.redis.RedisStore"
+    # The cache (rate limits, the address-hash key) lives on one Redis: REDIS_URL, the first of
+    # REDIS_HOSTS, or the Sentinel master.
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL or REDIS_HOSTS[0]}
+        "default": cache_config(
+            url=REDIS_URL or (REDIS_HOSTS or [""])[0],
+            sentinels=REDIS_SENTINELS,
+            master_name=REDIS_SENTINEL_MASTER,
+            db=REDIS_SENTINEL_DB,
+            password=REDIS_PASSWORD,
+        )
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
@@ -250,6 +259,13 @@ LOGGING = {
 # --- Self-help resources (resources/) ----------------------------------------------------------
 # Crisis contacts shown when a seeker has not chosen a country (ISO 3166-1 alpha-2).
 CRISIS_DEFAULT_COUNTRY = env_str("CRISIS_DEFAULT_COUNTRY", "GB").upper()
+
+# --- Deployment (deploy/, docs/OPERATIONS.md) ---------------------------------------------------
+# The database password from a file (DATABASE_PASSWORD_FILE: Docker secrets, systemd credentials),
+# so that DATABASE_URL itself holds no secret. A password in DATABASE_URL still works.
+_database_password = env_secret("DATABASE_PASSWORD", "")
+if _database_password and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["PASSWORD"] = _database_password
 
 # --- Performance (docs/PERFORMANCE.md) ---------------------------------------------------------
 # New seeker sockets a minute per keyed address before `rate_limited` (the load test spreads its

@@ -11,6 +11,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("exit", views.exit_page, name="exit"),
     path("admin/", admin.site.urls),
+    path("manage/stats/", include("helpline.stats.urls")),
 ]
 
 # Help-seeker pages: English without a prefix, other languages under /<code>/ (no cookie needed).

@@ -122,7 +122,7 @@ def check_wrapup(data: Mapping[str, Any]) -> Wrapup:
     protective = data.get("protective_action")
     if isinstance(protective, bool):
         protective = "yes" if protective else "no"
-    if protective not in PROTECTIVE_ACTION:
+    if not isinstance(protective, str) or protective not in PROTECTIVE_ACTION:
         raise WrapupError("protective_action", "answer yes or no")
     return Wrapup(
         concern=_one(data, "concern", CONCERNS),

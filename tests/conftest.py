@@ -193,10 +193,19 @@ def live_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable
 def daphne_server(
     tmp_path: Path, live_database: Callable[[], str]
 ) -> Iterator[Callable[..., LiveServer]]:
-    """Start real Daphne processes on free loopback ports: `daphne_server(redis_url=..., database_url=...)`."""
+    """Start real Daphne processes on free loopback ports: `daphne_server(redis_url=..., database_url=...)`.
+
+    `daphne_args` adds options to `python -m helpline.serve` (e.g. ["--proxy-headers"] behind nginx).
+    """
     servers: list[LiveServer] = []
 
-    def start(*, redis_url: str | None = None, database_url: str | None = None, **extra_env: str) -> LiveServer:
+    def start(
+        *,
+        redis_url: str | None = None,
+        database_url: str | None = None,
+        daphne_args: tuple[str, ...] = (),
+        **extra_env: str,
+    ) -> LiveServer:
         port = free_port()
         env = _base_server_env(tmp_path)
         env["DATABASE_URL"] = database_url or live_database()
@@ -206,7 +215,7 @@ def daphne_server(
         log_path = tmp_path / f"daphne-{port}.log"
         log = log_path.open("wb")
         process = subprocess.Popen(
-            [sys.executable, "-m", "helpline.serve", "--bind", "127.0.0.1", "--port", str(port)],
+            [sys.executable, "-m", "helpline.serve", "--bind", "127.0.0.1", "--port", str(port), *daphne_args],
             cwd=REPO,
             env=env,
             stdout=log,

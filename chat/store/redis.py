@@ -299,7 +299,8 @@ def _presence_fields(presence: Presence | None = None, **changes: Any) -> list[s
 
 class RedisStore(LiveStore):
     def __init__(self, url: str | None = None) -> None:
-        self.url = url or settings.REDIS_URL or settings.REDIS_HOSTS[0]
+        # An explicit URL (tests, benchmarks) wins; otherwise follow the settings, Sentinel included.
+        self.url = url
         self._clients: dict[int, tuple[aioredis.Redis, dict[str, Any]]] = {}
 
     def _connection(self) -> tuple[aioredis.Redis, dict[str, Any]]:
@@ -307,9 +308,18 @@ class RedisStore(LiveStore):
         loop_id = id(asyncio.get_running_loop())
         found = self._clients.get(loop_id)
         if found is None:
-            client = aioredis.Redis.from_url(
-                self.url, socket_connect_timeout=2, socket_timeout=5, health_check_interval=15, retry_on_timeout=False
-            )
+            options: dict[str, Any] = {
+                "socket_connect_timeout": 2,
+                "socket_timeout": 5,
+                "health_check_interval": 15,
+                "retry_on_timeout": False,
+            }
+            if self.url:
+                client = aioredis.Redis.from_url(self.url, **options)
+            else:
+                from helpline.redis_conn import make_redis_client
+
+                client = make_redis_client(async_=True, **options)  # type: ignore[assignment]
             scripts = {name: client.register_script(_LUA_HELPERS + body) for name, body in _SCRIPTS.items()}
             found = (client, scripts)
             self._clients = {loop_id: found}

@@ -181,7 +181,9 @@ def test_it_localises_with_a_fallback_to_the_base_text() -> None:
     )
     assert catalogue.localised("de-at") == [
         {
-            "code": "q", "text": "Frage?", "help_text": "",
+            "code": "q",
+            "text": "Frage?",
+            "help_text": "",
             "options": [{"code": "a", "text": "Ja"}, {"code": "b", "text": "No"}],
         }
     ]
@@ -432,3 +434,20 @@ def test_it_never_fails_on_arbitrary_answers(answers: dict[str, object]) -> None
     )
     result = score_triage(answers, catalogue, default_language="en")  # type: ignore[arg-type]
     assert result.priority in PRIORITIES
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+async def test_it_loads_the_catalogue_and_hours_from_async_code() -> None:
+    from asgiref.sync import sync_to_async
+    from django.db import connections
+
+    from helpline.hours import service_status
+
+    # The live path's calls, as a consumer makes them.
+    catalogue = await sync_to_async(load_catalogue)()
+    result = score_triage({"child_risk": "yes"}, catalogue, default_language="en")
+    assert result.priority == "crisis" and result.shows_crisis_contacts
+    assert await sync_to_async(service_status)() == (True, None)
+    assert await sync_to_async(load_catalogue)() is catalogue
+    # The worker thread's connection would otherwise outlive the test database.
+    await sync_to_async(connections.close_all)()
