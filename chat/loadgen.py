@@ -292,7 +292,7 @@ async def run_load(
         for _ in range(per_counsellor):
             begun = time.monotonic()
             try:
-                session = await client.take_next()
+                session = await client.take_next(timeout=60)
             except ClientError as exc:
                 if str(exc) in ("queue_empty", "at_limit"):
                     return
@@ -303,7 +303,7 @@ async def run_load(
             if seeker is None:
                 continue  # somebody else's chat (a shared deployment): leave it alone
             try:
-                await asyncio.gather(seeker.handshake(20), client.handshake(session, 20))
+                await asyncio.gather(seeker.handshake(60), client.handshake(session, 60))
             except ClientError as exc:
                 failed("handshake", exc)
                 continue
