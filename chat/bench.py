@@ -110,16 +110,17 @@ class Bench:
             process.kill()
             process.wait(15)
 
-    def loadtest(self, kind: str, port: int, pid: int, *, pairs: int, counsellors: int, rate: float,
+    def loadtest(self, kind: str, ports: list[int], pids: list[int], *, pairs: int, counsellors: int, rate: float,
                  duration: float, label: str) -> dict[str, Any]:
         out = self.tmp / f"{label}.json"
         command = [
-            self.python, "manage.py", "loadtest", "--url", f"ws://127.0.0.1:{port}", "--pairs", str(pairs),
-            "--counsellors", str(counsellors), "--rate", str(rate), "--duration", str(duration),
-            "--counsellors-json", str(self.people), "--server-pid", str(pid), "--json", str(out),
+            self.python, "manage.py", "loadtest", "--url", ",".join(f"ws://127.0.0.1:{p}" for p in ports),
+            "--pairs", str(pairs), "--counsellors", str(counsellors), "--rate", str(rate), "--duration", str(duration),
+            "--counsellors-json", str(self.people), "--json", str(out),
+            *[arg for pid in pids for arg in ("--server-pid", str(pid))],
         ]
-        print(f"\n== {kind} {label}: {pairs} pairs, {counsellors} counsellors, {rate}/s per pair, {duration} s",
-              flush=True)
+        print(f"\n== {kind} {label} ({len(ports)} process(es)): {pairs} pairs, {counsellors} counsellors, "
+              f"{rate}/s per pair, {duration} s", flush=True)
         done = subprocess.run(command, cwd=REPO, env=self.env(kind), check=False)
         if done.returncode != 0 or not out.exists():
             return {"failed": True, "returncode": done.returncode}
@@ -139,11 +140,15 @@ class Bench:
     def run_server(self, kind: str) -> None:
         args = self.args
         self.flush_redis()
-        port = free_port()
-        process = self.start(kind, port)
-        runs: dict[str, Any] = {}
+        # Daphne with Redis runs as it is deployed on two cores: two workers. B0 and S1 are one
+        # process by construction (S1 keeps everything in that process's memory).
+        workers = args.workers if kind in ("S2", "S3") else 1
+        ports = [free_port() for _ in range(workers)]
+        processes = [self.start(kind, port) for port in ports]
+        pids = [p.pid for p in processes]
+        runs: dict[str, Any] = {"processes": workers}
         try:
-            runs["main"] = self.loadtest(kind, port, process.pid, pairs=args.pairs, counsellors=args.pairs,
+            runs["main"] = self.loadtest(kind, ports, pids, pairs=args.pairs, counsellors=args.pairs,
                                          rate=args.rate, duration=args.duration, label=f"{kind}-main")
             # The throughput ladder: more pairs each step; a step passes with p99 <= 100 ms and
             # nothing lost. It stops after two failed steps in a row (one may be noise from other
@@ -151,7 +156,7 @@ class Bench:
             ladder: list[dict[str, Any]] = []
             misses = 0
             for pairs in args.ladder_pairs:
-                step = self.loadtest(kind, port, process.pid, pairs=pairs, counsellors=pairs,
+                step = self.loadtest(kind, ports, pids, pairs=pairs, counsellors=pairs,
                                      rate=args.ladder_rate, duration=args.ladder_duration,
                                      label=f"{kind}-ladder-{pairs}")
                 ladder.append(step)
@@ -162,11 +167,12 @@ class Bench:
             good = [s["throughput_per_second"] for s in ladder if passed(s)]
             runs["max_throughput_p99_100ms"] = max(good) if good else 0.0
             if kind != "B0":
-                runs["claim"] = self.loadtest(kind, port, process.pid, pairs=args.claim_chats,
+                runs["claim"] = self.loadtest(kind, ports, pids, pairs=args.claim_chats,
                                               counsellors=args.claim_counsellors, rate=0, duration=0,
                                               label=f"{kind}-claim")
         finally:
-            self.stop(process)
+            for process in processes:
+                self.stop(process)
         self.results["runs"][kind] = runs
         self.save()
 
@@ -326,7 +332,8 @@ def table(results: dict[str, Any]) -> str:
         server = main.get("server", {})
         claim = runs[kind].get("claim", {}).get("claim_ms", {})
         lines.append(
-            f"| {kind} {SERVERS[kind]} | {ms(lat.get('p50'))} | {ms(lat.get('p90'))} | {ms(lat.get('p99'))} "
+            f"| {kind} {SERVERS[kind]} ({runs[kind].get('processes', 1)} proc.) | {ms(lat.get('p50'))} "
+            f"| {ms(lat.get('p90'))} | {ms(lat.get('p99'))} "
             f"| {ms(lat.get('max'))} | {main.get('lost', '-')} | {main.get('duplicated', '-')} "
             f"| {main.get('throughput_per_second', '-')} | {server.get('cpu_percent', '-')} "
             f"| {server.get('memory_per_connection_kb', '-')} | {ms(main.get('handshake_ms', {}).get('p99'))} "
@@ -351,10 +358,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pairs", type=int, default=1000)
     parser.add_argument("--rate", type=float, default=1.0, help="messages per second per pair")
     parser.add_argument("--duration", type=float, default=30.0)
-    parser.add_argument("--ladder-pairs", default="25,50,100,200,400",
+    parser.add_argument("--ladder-pairs", default="25,50,100,200,400,800",
                         help="pairs of each step of the throughput ladder (stops after two steps with p99 > 100 ms)")
     parser.add_argument("--ladder-rate", type=float, default=4.0)
     parser.add_argument("--ladder-duration", type=float, default=10.0)
+    parser.add_argument("--workers", type=int, default=2, help="Daphne workers for S2 and S3")
     parser.add_argument("--claim-chats", type=int, default=1000)
     parser.add_argument("--claim-counsellors", type=int, default=100)
     parser.add_argument("--idle", type=int, default=5000, help="idle sockets per worker (0: skip)")

@@ -9,8 +9,10 @@ they are aggregate.
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -172,15 +174,33 @@ class _Snapshot:
     queue_keys: list[str] = []
     mean_handle: float | None = None
     at: float = 0.0
+    refreshing: asyncio.Task[None] | None = None
+
+
+async def _refresh_snapshot() -> None:
+    live = store()
+    _Snapshot.presences = await live.all_presence()
+    _Snapshot.queue_keys = await live.queue_keys()
+    _Snapshot.mean_handle = await live.mean_handle_time()
+    _Snapshot.at = now()
+
+
+def _single_flight(current: asyncio.Task[None] | None, refresh: Callable[[], Awaitable[None]]) -> asyncio.Task[None]:
+    """The refresh already under way in this loop, or a new one.
+
+    A thousand queued seekers ask for their position in the same second: without this, every one
+    of them re-read every counsellor's presence while the first read was still on its way (the
+    stampede the load test found: docs/PERFORMANCE.md)."""
+    loop = asyncio.get_running_loop()
+    if current is not None and not current.done() and current.get_loop() is loop:
+        return current
+    return loop.create_task(refresh())  # type: ignore[arg-type]
 
 
 async def _snapshot() -> type[_Snapshot]:
     if now() - _Snapshot.at > 1.0:
-        live = store()
-        _Snapshot.presences = await live.all_presence()
-        _Snapshot.queue_keys = await live.queue_keys()
-        _Snapshot.mean_handle = await live.mean_handle_time()
-        _Snapshot.at = now()
+        _Snapshot.refreshing = _single_flight(_Snapshot.refreshing, _refresh_snapshot)
+        await asyncio.shield(_Snapshot.refreshing)
     return _Snapshot
 
 
@@ -600,11 +620,17 @@ def summarise_queue(chats: list[Chat], *, moment: float) -> dict[str, Any]:
 class _QueueSummaryCache:
     text: str = ""
     at: float = 0.0
+    refreshing: asyncio.Task[None] | None = None
+
+
+async def _refresh_queue_summary() -> None:
+    chats = await store().queued_chats()
+    _QueueSummaryCache.text = protocol.frame("queue_summary", **summarise_queue(chats, moment=now()))
+    _QueueSummaryCache.at = now()
 
 
 async def queue_summary_frame() -> str:
     if now() - _QueueSummaryCache.at > 1.0:
-        chats = await store().queued_chats()
-        _QueueSummaryCache.text = protocol.frame("queue_summary", **summarise_queue(chats, moment=now()))
-        _QueueSummaryCache.at = now()
+        _QueueSummaryCache.refreshing = _single_flight(_QueueSummaryCache.refreshing, _refresh_queue_summary)
+        await asyncio.shield(_QueueSummaryCache.refreshing)
     return _QueueSummaryCache.text

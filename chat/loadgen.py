@@ -41,7 +41,7 @@ SEEKERS_PER_ADDRESS = 25
 
 @dataclass(frozen=True)
 class LoadConfig:
-    url: str
+    url: str  # or several, comma-separated: sockets go to each in turn (one per worker, no balancer)
     pairs: int
     rate: float  # messages per second per pair, alternating direction
     duration: float
@@ -244,10 +244,11 @@ async def run_load(
     started = time.monotonic()
 
     # 1. Counsellors sign in and become available.
+    urls = [u.strip().rstrip("/") for u in config.url.split(",") if u.strip()]
     staff = [
-        LoadCounsellor(config.url, cookie=c.cookie, identity_private=c.identity_private, cert=c.cert,
+        LoadCounsellor(urls[i % len(urls)], cookie=c.cookie, identity_private=c.identity_private, cert=c.cert,
                        sig_cert=c.sig_cert, recorder=recorder)
-        for c in counsellors
+        for i, c in enumerate(counsellors)
     ]
 
     async def start_counsellor(client: LoadCounsellor) -> LoadCounsellor:
@@ -260,9 +261,11 @@ async def run_load(
     staff = [c for c, o in zip(staff, outcomes, strict=True) if not failed("counsellor_connect", o)]
 
     # 2. Seekers connect and join the queue.
-    addresses = local_addresses(config.url, config.pairs, spread=config.spread_addresses)
-    seekers = [LoadSeeker(config.url, root_public=root_public, recorder=recorder, local_addr=addr)
-               for addr in addresses]
+    addresses = local_addresses(urls[0], config.pairs, spread=config.spread_addresses)
+    # Sockets alternate between the workers, so that a chat's two sides are often on different
+    # workers (and messages cross through Redis), as they are behind a balancer.
+    seekers = [LoadSeeker(urls[i % len(urls)], root_public=root_public, recorder=recorder, local_addr=addr)
+               for i, addr in enumerate(addresses)]
     joined: list[LoadSeeker] = []
 
     async def start_seeker(client: LoadSeeker) -> LoadSeeker:

@@ -25,6 +25,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from chat.store.base import AppendResult, Chat, ClaimResult, LiveStore, Presence, Side, StoreUnavailable
 
 P = "hl:"
+MAX_CONNECTIONS = 64  # per worker process and event loop
 DEADLINE_KINDS = ("sgrace", "cgrace", "sidle", "sidle_end", "qidle", "qidle_end")
 _PRESENCE_FIELDS = ("name", "state", "limit", "languages", "pathways", "channel", "online", "since")
 
@@ -314,11 +315,18 @@ class RedisStore(LiveStore):
                 "health_check_interval": 15,
                 "retry_on_timeout": False,
             }
-            if self.url:
-                client = aioredis.Redis.from_url(self.url, **options)
-            else:
-                from helpline.redis_conn import make_redis_client
+            from helpline.redis_conn import make_redis_client, redis_client_kwargs
 
+            kwargs = {"url": self.url} if self.url else redis_client_kwargs()
+            if "url" in kwargs:
+                # A bounded pool: a burst of a thousand sockets waits for one of these connections
+                # instead of opening a thousand of its own (docs/PERFORMANCE.md).
+                url = kwargs.pop("url")
+                pool = aioredis.BlockingConnectionPool.from_url(
+                    url, max_connections=MAX_CONNECTIONS, timeout=5, **kwargs, **options
+                )
+                client = aioredis.Redis.from_pool(pool)
+            else:
                 client = make_redis_client(async_=True, **options)  # type: ignore[assignment]
             scripts = {name: client.register_script(_LUA_HELPERS + body) for name, body in _SCRIPTS.items()}
             found = (client, scripts)

@@ -36,7 +36,8 @@ class Command(BaseCommand):
     help = "Load-test a running helpline with real encrypted chats (docs/PERFORMANCE.md)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--url", required=True, help="websocket base URL, e.g. ws://127.0.0.1:8000")
+        parser.add_argument("--url", required=True, help="websocket base URL, e.g. ws://127.0.0.1:8000 (or "
+                            "several, comma-separated, one per worker: sockets go to each in turn)")
         parser.add_argument("--pairs", type=int, required=True, help="number of chats (seeker + counsellor)")
         parser.add_argument("--counsellors", type=int, help="counsellor sockets (default: one per pair); the "
                             "server's DEFAULT_CHAT_LIMIT must allow pairs/counsellors chats each")
@@ -72,7 +73,7 @@ class Command(BaseCommand):
             raise CommandError("give --provision or --counsellors-json")
         try:
             config = LoadConfig(
-                url=options["url"].rstrip("/"), pairs=options["pairs"], rate=options["rate"],
+                url=options["url"], pairs=options["pairs"], rate=options["rate"],
                 duration=options["duration"], connect_concurrency=options["concurrency"],
                 drain_seconds=options["drain"], spread_addresses=not options["no_spread"],
                 server_pids=tuple(options["server_pid"]), progress=not options["quiet"],
