@@ -1,5 +1,5 @@
 # Two commands are all anyone needs: `make run` and `make test` (README.md).
-PYTHON ?= $(shell command -v python3.13 || command -v python3.12 || command -v python3.11 || command -v python3)
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && { echo $$p; break; }; done)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
@@ -21,15 +21,16 @@ $(STAMP): pyproject.toml | $(VENV)/bin/python
 
 install: $(STAMP)
 
+# The one-process demo: SQLite, in-memory layer and live state, keys generated into var/.
 run: $(STAMP)
-	HELPLINE_DEMO=1 $(PY) manage.py migrate --noinput
+	HELPLINE_DEMO=1 $(PY) manage.py migrate --noinput --verbosity 0
+	HELPLINE_DEMO=1 $(PY) manage.py loadstartercontent
 	HELPLINE_DEMO=1 $(PY) manage.py collectstatic --noinput --verbosity 0
 	HELPLINE_DEMO=1 $(PY) manage.py demo_setup
 	HELPLINE_DEMO=1 $(PY) -m helpline.serve --bind $(HOST) --port $(PORT)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check helpline/env.py
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy helpline chat resources

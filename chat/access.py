@@ -65,3 +65,25 @@ def _identity(scope: Mapping[str, Any]) -> StaffIdentity | None:
 def socket_staff_identity(scope: Mapping[str, Any]) -> StaffIdentity | None:
     """The signed-in, OTP-verified staff member behind a counsellor socket, or None."""
     return _identity(scope)
+
+
+@database_sync_to_async
+def refresh_staff_session(scope: Mapping[str, Any], *, active: bool) -> bool:
+    """Is the socket's staff session still valid? Keep it alive while the counsellor works.
+
+    Staff sessions expire after STAFF_IDLE_MINUTES without a request. A counsellor in a long chat
+    makes no HTTP requests, so activity on the socket counts as activity; a signed-out or expired
+    session ends the socket (4401) at the next check.
+    """
+    from django.utils.module_loading import import_string
+
+    session = scope.get("session")
+    key = getattr(session, "session_key", None)
+    if not key:
+        return False
+    fresh = import_string(settings.SESSION_ENGINE + ".SessionStore")(session_key=key)
+    if not fresh.load() or fresh.get("_auth_user_id") is None:
+        return False
+    if active:
+        fresh.save()  # pushes the expiry forward by SESSION_COOKIE_AGE
+    return _identity({**scope, "session": fresh}) is not None

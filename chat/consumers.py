@@ -13,13 +13,15 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
 from chat import janitor, live, protocol
-from chat.access import StaffIdentity, socket_staff_identity
+from chat.access import StaffIdentity, refresh_staff_session, socket_staff_identity
 from chat.store.base import Presence, StoreUnavailable
 from helpline.addresses import scope_address_key
 
 logger = logging.getLogger(__name__)
 
 MAX_VIOLATIONS = 5
+# The counsellor socket re-checks its staff session every 30 ticks of 2 s (a minute).
+SESSION_CHECK_TICKS = 30
 
 
 class FrameBudget:
@@ -48,6 +50,7 @@ class BaseConsumer(AsyncWebsocketConsumer):
     async def websocket_connect(self, message: dict[str, Any]) -> None:
         self.violations = 0
         self.throttled = 0
+        self.last_activity = time.monotonic()
         self.budget = FrameBudget(frames_per_second=20, burst=60, bytes_per_second=512 * 1024)
         await super().websocket_connect(message)
 
@@ -72,6 +75,7 @@ class BaseConsumer(AsyncWebsocketConsumer):
             await self.close(code=protocol.CLOSE_BAD_FRAME)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        self.last_activity = time.monotonic()
         size = len(text_data) if text_data is not None else len(bytes_data or b"")
         if not self.budget.take(size):
             self.throttled += 1
@@ -297,7 +301,14 @@ class CounsellorConsumer(BaseConsumer):
     async def tick(self) -> None:
         """Push the queue summary (and, to supervisors, the floor) when it changes, at most each 2 s."""
         last_summary = last_floor = ""
+        ticks = 0
         while True:
+            ticks += 1
+            if ticks % SESSION_CHECK_TICKS == 0:
+                active = time.monotonic() - self.last_activity < SESSION_CHECK_TICKS * 2.0
+                if not await refresh_staff_session(self.scope, active=active):
+                    await self.close(code=protocol.CLOSE_UNAUTHENTICATED)
+                    return
             try:
                 summary = await live.queue_summary_frame()
                 if summary != last_summary:
@@ -330,9 +341,13 @@ class CounsellorConsumer(BaseConsumer):
     async def on_status(self, frame: protocol.Frame) -> None:
         presence = await live.do_set_status(counsellor=self.uid, state=frame["state"])
         await self.send(text_data=self.status_frame(presence))
+        await audit(self.staff, "counsellor.status", frame["state"])
 
     async def on_take_next(self, frame: protocol.Frame) -> None:
         result = await live.do_take_next(counsellor=self.uid)
+        if result.chat is not None:
+            # The audit names the counsellor and the chat's priority, never the chat itself.
+            await audit(self.staff, "chat.claim", result.chat.priority)
         if result.chat is None:
             messages = {
                 "not_available": "set your status to available first",

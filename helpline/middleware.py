@@ -40,6 +40,11 @@ PERMISSIONS_POLICY = ", ".join(
         "xr-spatial-tracking", "interest-cohort", "browsing-topics",
     )
 )
+# Staff pages post forms with CSRF protection. Under "no-referrer", browsers send `Origin: null`
+# with a form POST, which Django's CSRF check rightly refuses; "same-origin" sends the origin (and
+# referrer) only to this site and nothing to any other, so staff pages use it instead.
+STAFF_REFERRER_POLICY = "same-origin"
+
 SECURITY_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "Referrer-Policy": "no-referrer",
@@ -69,7 +74,9 @@ class PrivacyHeadersMiddleware:
             response.headers["Onion-Location"] = settings.ONION_LOCATION + request.get_full_path()
         if not request.path.startswith(settings.STATIC_URL):
             response.headers["Cache-Control"] = "no-store"
-        if not is_staff_path(request.path):
+        if is_staff_path(request.path):
+            response.headers["Referrer-Policy"] = STAFF_REFERRER_POLICY
+        else:
             response.cookies.clear()
             if "Vary" in response.headers:
                 # No cookie is read on these pages, so caches need not vary on one.

@@ -1,8 +1,8 @@
 """Database models of the helpline domain.
 
-What is kept (DESIGN.md section 4): aggregate counters, the staff audit log and service content
-(triage questions, opening hours, canned responses), kept until staff change it. No row here
-describes an individual contact: a contact only adds to hourly counters, and each counter row
+What is kept (DESIGN.md section 4): aggregate counters, the staff audit log, staff profiles, and
+service content (triage questions, opening hours, canned responses), kept until staff change it.
+No row here describes an individual contact: a contact only adds to hourly counters, and each counter row
 carries at most one dimension, so rows cannot be joined back into a record of one conversation.
 """
 
@@ -223,3 +223,57 @@ class CannedResponse(models.Model):
 
     def __str__(self) -> str:
         return f"[{self.language}] {self.title}"
+
+
+def default_chat_limit() -> int:
+    return int(settings.DEFAULT_CHAT_LIMIT)
+
+
+class StaffProfile(models.Model):
+    """What the service needs to know about a staff member beyond their Django account.
+
+    Keeps: the pseudonym help-seekers see, the languages and pathways the person serves, and how
+    many chats they hold at once. Nothing about help-seekers. Kept while the account exists and
+    deleted with it. The role itself is the account's group (helpline.staff.rules.ROLES); the
+    custom permissions below are what those groups grant.
+    """
+
+    # Reached as `user.staffprofile` (chat.access reads it by that name).
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    pseudonym = models.CharField(
+        max_length=40, blank=True, default="", help_text="The name help-seekers see, for example “Sam”."
+    )
+    languages = models.CharField(
+        max_length=100, default="en", help_text="Comma-separated language codes this person chats in."
+    )
+    pathways = models.CharField(
+        max_length=200, blank=True, default="", help_text="Comma-separated pathway codes; empty means all pathways."
+    )
+    chat_limit = models.PositiveSmallIntegerField(
+        default=default_chat_limit,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="How many chats this person holds at once.",
+    )
+
+    class Meta:
+        permissions = [
+            ("counsel", "Can take and hold chats"),
+            ("supervise_floor", "Can see the live floor's metadata and reassign chats"),
+            ("view_statistics", "Can see anonymised statistics"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user.get_username()} ({self.display_pseudonym})"
+
+    @property
+    def display_pseudonym(self) -> str:
+        return self.pseudonym or "Counsellor"
+
+    @property
+    def language_codes(self) -> list[str]:
+        return [code.strip() for code in self.languages.split(",") if code.strip()]
+
+    @property
+    def pathway_codes(self) -> list[str]:
+        """The pathways served; an empty list means every pathway."""
+        return [code.strip() for code in self.pathways.split(",") if code.strip()]

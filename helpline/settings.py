@@ -7,6 +7,7 @@ in-memory live-state store. With REDIS_URL set, every worker shares Redis for bo
 
 from __future__ import annotations
 
+import re
 import secrets
 from pathlib import Path
 
@@ -49,12 +50,14 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # chat comes before staticfiles so that its collectstatic (which first publishes the root
+    # public key) wins: Django takes a command from the first app that has it.
+    "chat",
     "django.contrib.staticfiles",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "channels",
     "helpline",
-    "chat",
     "resources",
 ]
 
@@ -266,6 +269,36 @@ CRISIS_DEFAULT_COUNTRY = env_str("CRISIS_DEFAULT_COUNTRY", "GB").upper()
 _database_password = env_secret("DATABASE_PASSWORD", "")
 if _database_password and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["PASSWORD"] = _database_password
+
+# --- Staff accounts (helpline/staff) -----------------------------------------------------------
+# The admin app is installed through its staff config: the default admin site demands the second
+# factor and the admin role, and audits every change (helpline/staff/admin_site.py).
+INSTALLED_APPS = [
+    "helpline.staff.apps.HelplineAdminConfig" if app == "django.contrib.admin" else app for app in INSTALLED_APPS
+]
+# Authenticator apps show this name beside the account.
+OTP_TOTP_ISSUER = SERVICE_NAME
+# The admin never shows a TOTP secret or its QR code; secrets are issued by `manage.py createstaff`
+# or at enrolment, to their owner only.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Sign-in, code and enrolment attempts: per keyed address hash, and per account.
+STAFF_SIGNIN_RATE = env_str("STAFF_SIGNIN_RATE", "10/m")
+STAFF_SIGNIN_ACCOUNT_RATE = env_str("STAFF_SIGNIN_ACCOUNT_RATE", "30/h")
+for _name in ("STAFF_SIGNIN_RATE", "STAFF_SIGNIN_ACCOUNT_RATE"):
+    _rate = globals()[_name]
+    if not re.fullmatch(r"[1-9][0-9]*/[1-9]?[0-9]*[smhd]", _rate):
+        raise ImproperlyConfigured(f"{_name} must look like 10/m or 30/h (got {_rate!r})")
+
+# --- Counsellor workspace (helpline/workspace.py, helpline/staff/workspace_views.py) -----------
+# Demo mode only: certify a counsellor's identity key as soon as their browser sends it, with the
+# demo root key in VAR_DIR. A real service certifies with `manage.py orgkey certify` instead.
+DEMO_AUTO_CERTIFY = DEMO_MODE and env_bool("DEMO_AUTO_CERTIFY", True)
+
+# --- Help-seeker web experience (issue 5) ---------------------------------------------------------
+# The organisation root public key is published as a content-hashed static file
+# (chat/keys/org-root.json), written into VAR_DIR/public by chat's collectstatic command.
+STATICFILES_DIRS = [VAR_DIR / "public"]
+(VAR_DIR / "public").mkdir(parents=True, exist_ok=True)
 
 # --- Performance (docs/PERFORMANCE.md) ---------------------------------------------------------
 # New seeker sockets a minute per keyed address before `rate_limited` (the load test spreads its

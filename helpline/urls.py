@@ -5,18 +5,22 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from helpline import views
+from helpline import seeker_views, views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("exit", views.exit_page, name="exit"),
+    path("chat/revoked.json", seeker_views.revoked, name="seeker-revoked"),
     path("admin/", admin.site.urls),
     path("manage/stats/", include("helpline.stats.urls")),
+    path("staff/", include("helpline.staff.urls")),
 ]
 
 # Help-seeker pages: English without a prefix, other languages under /<code>/ (no cookie needed).
 urlpatterns += i18n_patterns(
-    path("", views.home, name="home"),
+    path("", seeker_views.home, name="home"),
+    path("chat/", seeker_views.chat, name="seeker-chat"),
+    path("how-we-protect-you/", seeker_views.how_we_protect_you, name="seeker-protect"),
     path("", include("resources.urls")),
     prefix_default_language=False,
 )
@@ -31,3 +35,5 @@ if settings.SERVE_STATIC:
             name="static",
         )
     ]
+
+handler500 = "helpline.seeker_views.server_error"

@@ -12,25 +12,23 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET
 from django.views.static import serve
 
 logger = logging.getLogger(__name__)
-
-
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "helpline/home.html")
 
 
 @csrf_exempt
 def exit_page(request: HttpRequest) -> HttpResponse:
     """Quick exit without JavaScript, and the target of the quick-exit script's beacon.
 
-    The response tells the browser to forget everything this site stored, then sends the person to
-    the neutral site. It is never cached and works for any method.
+    The response tells the browser to forget everything this site stored. A GET (the exit link
+    followed without JavaScript) then sends the person to the neutral site; the script's POST gets
+    an empty answer, so that its request never follows a redirect to another origin. Never cached.
     """
-    response = HttpResponseRedirect(settings.QUICK_EXIT_URL, status=303)
+    if request.method == "POST":
+        response = HttpResponse(status=204)
+    else:
+        response = HttpResponseRedirect(settings.QUICK_EXIT_URL, status=303)
     response.headers["Clear-Site-Data"] = '"cache", "storage", "executionContexts"'
     return response
 

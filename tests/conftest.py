@@ -21,6 +21,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+# Staff personas (counsellor, other_counsellor, supervisor, manager, admin) and their helpers.
+pytest_plugins = ["tests.personas"]
+
 REPO = Path(__file__).resolve().parent.parent
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

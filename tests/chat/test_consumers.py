@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import AsyncIterator, Callable
@@ -605,4 +606,43 @@ async def test_the_server_refuses_an_offer_with_a_revoked_certificate(
     assert (await worker.expect("error"))["code"] == "not_allowed"
     assert await seeker.nothing(0.3)
     await seeker.close()
+    await worker.close()
+
+
+async def test_a_signed_out_counsellor_socket_is_closed(
+    live: LiveStore, counsellor: ProvisionedCounsellor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from asgiref.sync import sync_to_async
+    from django.contrib.sessions.models import Session
+
+    from chat import consumers
+
+    monkeypatch.setattr(consumers, "SESSION_CHECK_TICKS", 1)
+    worker = Counsellor(counsellor)
+    await worker.start()
+    await sync_to_async(Session.objects.filter(session_key=counsellor.cookie.split("=", 1)[1]).delete)()
+    assert await worker.expect_close(timeout=5) == 4401
+
+
+async def test_work_on_the_socket_keeps_the_staff_session_alive(
+    live: LiveStore, counsellor: ProvisionedCounsellor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime as dt
+
+    from asgiref.sync import sync_to_async
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from chat import consumers
+
+    key = counsellor.cookie.split("=", 1)[1]
+    soon = timezone.now() + dt.timedelta(minutes=1)
+    await sync_to_async(Session.objects.filter(session_key=key).update)(expire_date=soon)
+    monkeypatch.setattr(consumers, "SESSION_CHECK_TICKS", 1)
+    worker = Counsellor(counsellor)
+    await worker.start()
+    await worker.send({"type": "ping"})
+    await asyncio.sleep(2.5)
+    session = await sync_to_async(Session.objects.get)(session_key=key)
+    assert session.expire_date > soon + dt.timedelta(minutes=10)
     await worker.close()

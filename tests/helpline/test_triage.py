@@ -20,6 +20,7 @@ from helpline.triage import (
     load_catalogue,
     score_triage,
 )
+from tests.personas import signed_in_client
 
 DEFAULT_CODES = ["concern", "self_harm", "child_risk", "language"]
 RANK = {priority: rank for rank, priority in enumerate(PRIORITIES)}
@@ -360,7 +361,7 @@ def test_it_refuses_the_content_admin_to_anonymous_and_unprivileged_users(client
     assert response.status_code == 302
     assert "/admin/login/" in response.headers["Location"]
     counsellor = User.objects.create_user("counsellor", password="a long test password", is_staff=True)
-    client.force_login(counsellor)
+    signed_in_client(counsellor, client=client)  # with the second factor: staff, but no permission
     assert client.get("/admin/helpline/triagequestion/").status_code == 403
 
 

@@ -8,6 +8,7 @@ from helpline.models import AuditEvent
 from resources.models import Article, Module, Revision
 from resources.revisions import do_record_module_revision, do_restore_revision, do_save_article
 from resources.starter import do_load_starter_content
+from tests.personas import signed_in_client
 
 pytestmark = pytest.mark.django_db
 
@@ -115,7 +116,7 @@ def test_the_admin_preview_is_refused_to_anonymous_and_non_staff(make_article) -
     assert signed_in.get(f"/admin/resources/article/{article.pk}/preview/").status_code == 302
     staff = User.objects.create_user("staff", password="a-long-staff-password", is_staff=True)
     staff_client = Client(HTTP_HOST="localhost")
-    staff_client.force_login(staff)
+    signed_in_client(staff, client=staff_client)
     assert staff_client.get(f"/admin/resources/article/{article.pk}/preview/").status_code == 403
 
 
@@ -129,7 +130,7 @@ def test_the_restore_action_needs_the_change_permission(make_article) -> None:
 
     viewer.user_permissions.add(Permission.objects.get(codename="view_revision"))
     client = Client(HTTP_HOST="localhost")
-    client.force_login(viewer)
+    signed_in_client(viewer, client=client)
     response = client.post("/admin/resources/revision/", {"action": "restore", "_selected_action": [first.pk]})
     assert response.status_code == 403
     article.refresh_from_db()

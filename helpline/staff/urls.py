@@ -1,0 +1,20 @@
+"""Staff pages, under /staff/ (session and CSRF cookies are allowed there, see helpline.middleware)."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from helpline.staff import views, workspace_views
+
+urlpatterns = [
+    path("", views.home, name="staff-home"),
+    path("login/", views.sign_in, name="staff-login"),
+    path("login/code/", views.second_factor, name="staff-otp"),
+    path("enrol/", views.enrol, name="staff-enrol"),
+    path("logout/", views.sign_out, name="staff-logout"),
+    path("workspace/", workspace_views.workspace_page, name="staff-workspace"),
+    path("supervisor/", workspace_views.supervisor_page, name="staff-supervisor"),
+    path("keys/mine/", workspace_views.keys_mine, name="staff-keys-mine"),
+    path("keys/request/", workspace_views.keys_request, name="staff-keys-request"),
+    path("audit/", views.audit_log, name="staff-audit"),
+]

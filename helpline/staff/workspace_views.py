@@ -1,0 +1,112 @@
+"""The counsellor workspace, the supervisor view and the identity-key endpoints.
+
+Thin views: the pages are server-rendered shells whose data the scripts read from JSON blocks
+(chat/static/chat/js/workspace.js and supervisor.js); everything live happens over the counsellor
+socket. The key endpoints call chat.certificates and nothing else; every state change is audited
+there.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_GET, require_POST
+
+from helpline import workspace
+from helpline.staff.access import staff_required
+from helpline.staff.accounts import staff_profile
+from helpline.staff.rules import ADMIN, FLOOR_ROLES, SUPERVISOR
+from helpline.triage import load_catalogue
+
+SUPERVISOR_ROLES = (SUPERVISOR, ADMIN)
+
+
+def _socket_config(request: HttpRequest) -> dict[str, Any]:
+    return {
+        "socket": "/ws/counsellor/",
+        "grace_seconds": int(settings.COUNSELLOR_GRACE_SECONDS),
+        "block_hours": int(settings.BLOCK_HOURS),
+    }
+
+
+@never_cache
+@require_GET
+@staff_required(*FLOOR_ROLES)
+def workspace_page(request: HttpRequest) -> HttpResponse:
+    profile = staff_profile(request.user)  # type: ignore[arg-type]
+    languages = profile.language_codes or [settings.LANGUAGE_CODE]
+    lang = get_language() or settings.LANGUAGE_CODE
+    config = {
+        **_socket_config(request),
+        "keys_mine": reverse("staff-keys-mine"),
+        "keys_request": reverse("staff-keys-request"),
+        "pseudonym": profile.display_pseudonym,
+        "languages": languages,
+        "demo_auto_certify": workspace.demo_auto_certify(),
+        "csrf_token": get_token(request),
+    }
+    context = {
+        "profile": profile,
+        "config": config,
+        "strings": workspace.workspace_strings(),
+        "canned": workspace.canned_responses(languages),
+        "wrapup": workspace.wrapup_choices(),
+        "triage": workspace.triage_texts(load_catalogue(), lang),
+        "resources": workspace.shareable_resources(languages),
+        "demo_auto_certify": config["demo_auto_certify"],
+    }
+    return render(request, "helpline/staff/workspace.html", context)
+
+
+@never_cache
+@require_GET
+@staff_required(*SUPERVISOR_ROLES)
+def supervisor_page(request: HttpRequest) -> HttpResponse:
+    context = {"config": _socket_config(request), "strings": workspace.workspace_strings()}
+    return render(request, "helpline/staff/supervisor.html", context)
+
+
+@never_cache
+@require_GET
+@staff_required(*FLOOR_ROLES)
+def keys_mine(request: HttpRequest) -> JsonResponse:
+    """The status of this person's identity key (the one with `?fingerprint=`, else the newest)."""
+    fingerprint = request.GET.get("fingerprint", "")[:64]
+    key = workspace.current_key(request.user, fingerprint)
+    return JsonResponse(workspace.key_status(key, demo_auto_certify=workspace.demo_auto_certify()))
+
+
+@never_cache
+@csrf_protect
+@require_POST
+@staff_required(*FLOOR_ROLES)
+def keys_request(request: HttpRequest) -> JsonResponse:
+    """The browser sends its new identity public key (base64url point) for certification."""
+    from chat.certificates import CertificateError, do_certify, do_request_certification
+
+    public_key = request.POST.get("public_key", "")[:200]
+    profile = staff_profile(request.user)  # type: ignore[arg-type]
+    try:
+        key = do_request_certification(
+            user=request.user,  # type: ignore[arg-type]
+            public_key=public_key,
+            pseudonym=profile.display_pseudonym,
+        )
+    except CertificateError as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
+    auto = workspace.demo_auto_certify()
+    if auto and key.status == "pending":
+        root = workspace.server_root_private_key()
+        if root is not None:
+            # DEMO ONLY: the server holds the root key and certifies at once (audited in do_certify).
+            key = do_certify(key=key, root_private=root, actor=None)
+    return JsonResponse(workspace.key_status(key, demo_auto_certify=auto))
+
