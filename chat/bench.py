@@ -132,8 +132,9 @@ class Bench:
                        check=True)
         wanted = max(self.args.pairs, self.args.claim_counsellors, max(self.args.ladder_pairs))
         print(f"provisioning {wanted} counsellors ...", flush=True)
-        done = subprocess.run([self.python, "-m", "chat.testing", str(wanted)], cwd=REPO, env=self.env("S1"),
-                              check=True, capture_output=True)
+        # Up to 10 chats each: the claim run gives 100 counsellors 1,000 waiting chats.
+        done = subprocess.run([self.python, "-m", "chat.testing", str(wanted), "counsellor", "10"], cwd=REPO,
+                              env=self.env("S1"), check=True, capture_output=True)
         self.people = self.tmp / "counsellors.json"
         self.people.write_bytes(done.stdout)
 

@@ -119,16 +119,18 @@ def remove_provisioned(prefix: str = PREFIX) -> int:
 
 
 def main(argv: list[str]) -> None:
-    """`python -m chat.testing N [role]`: print N provisioned counsellors as JSON (tests use this
-    to provision inside a live server's database)."""
+    """`python -m chat.testing N [role] [chat_limit]`: print N provisioned counsellors as JSON
+    (tests and the benchmark use this to provision inside a live server's database)."""
     import django
 
     django.setup()
     count = int(argv[0]) if argv else 1
     role = argv[1] if len(argv) > 1 else "counsellor"
+    limit = int(argv[2]) if len(argv) > 2 else 2
     root = root_private_key()
     people = [
-        provision_counsellor(f"{PREFIX}{role}-{secrets.token_hex(4)}", role=role, root_private=root).as_json()
+        provision_counsellor(f"{PREFIX}{role}-{secrets.token_hex(4)}", role=role, chat_limit=limit,
+                             root_private=root).as_json()
         for _ in range(count)
     ]
     json.dump({"counsellors": people, "root_public": e2ee.b64e(e2ee.public_point(root.public_key()))}, sys.stdout)
