@@ -78,12 +78,19 @@ def open_message(conversation: Conversation, frame: Frame) -> bool:
 class BaseClient:
     path = ""
 
-    def __init__(self, base_url: str, *, headers: dict[str, str] | None = None, auto_ack: bool = True) -> None:
+    def __init__(
+        self, base_url: str, *, headers: dict[str, str] | None = None, auto_ack: bool = True,
+        local_addr: tuple[str, int] | None = None,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.headers = headers or {}
         self.auto_ack = auto_ack
+        # The load test spreads its sockets over loopback addresses (127.0.x.y) with this.
+        self.local_addr = local_addr
         self.ws: ClientConnection | None = None
         self.frames: list[Frame] = []  # every frame received, in order (tests read it)
+        # A long-running client (the load test) stops keeping every frame once it is set up.
+        self.record_frames = True
         self._waiters: list[tuple[Callable[[Frame], bool], asyncio.Future[Frame]]] = []
         self._reader: asyncio.Task[None] | None = None
         self.close_code: int | None = None
@@ -96,9 +103,10 @@ class BaseClient:
         url = (base_url or self.base_url).rstrip("/")
         self.closed = asyncio.Event()
         self.close_code = None
+        extra: dict[str, Any] = {"local_addr": self.local_addr} if self.local_addr else {}
         self.ws = await websockets.connect(
             url + self.path, origin=origin_for(url),  # type: ignore[arg-type]
-            additional_headers=self.headers, max_size=2**20, open_timeout=10, ping_interval=None,
+            additional_headers=self.headers, max_size=2**20, open_timeout=10, ping_interval=None, **extra,
         )
         self.base_url = url
         self._reader = asyncio.get_running_loop().create_task(self._read())
@@ -126,7 +134,8 @@ class BaseClient:
         try:
             async for raw in self.ws:
                 frame = json.loads(raw)
-                self.frames.append(frame)
+                if self.record_frames:
+                    self.frames.append(frame)
                 await self.on_frame(frame)
                 for waiter in list(self._waiters):
                     predicate, future = waiter

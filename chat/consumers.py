@@ -9,6 +9,7 @@ import logging
 import time
 from typing import Any
 
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
@@ -134,6 +135,16 @@ class BaseConsumer(AsyncWebsocketConsumer):
         transport = server_transport(self.base_send)
         if transport is not None:
             transport.loseConnection()  # stops reading at once; the close frame still goes out
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # Channels closes stale database connections before every handler, which is a hop to the
+        # sync thread for every frame and every relayed event. No handler here uses the database
+        # on that thread: what touches it goes through database_sync_to_async (which closes stale
+        # connections itself) or sync_to_async in worker threads. So the hop is skipped.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"no handler for message type {message['type']}")
+        await handler(message)
 
     async def send_frames(self, frames: list[str]) -> None:
         for text in frames:
@@ -512,17 +523,15 @@ class CounsellorConsumer(BaseConsumer):
             await self.send(text_data=error)
 
     async def on_msg(self, frame: protocol.Frame) -> None:
-        sid = frame["session"]
-        if await live.get_chat_for_counsellor(self.uid, sid) is None:
+        reply = await live.do_relay(sid=frame["session"], sender="c", seq=frame["seq"], ct=frame["ct"],
+                                    counsellor=self.uid)
+        if reply is live.NOT_YOURS:
             await self.violation("not_allowed", "this chat is not yours")
-            return
-        reply = await live.do_relay(sid=sid, sender="c", seq=frame["seq"], ct=frame["ct"])
-        if reply:
+        elif reply:
             await self.send(text_data=reply)
 
     async def on_ack(self, frame: protocol.Frame) -> None:
-        if await live.get_chat_for_counsellor(self.uid, frame["session"]) is not None:
-            await live.do_ack(sid=frame["session"], receiver="c", seq=frame["seq"])
+        await live.do_ack(sid=frame["session"], receiver="c", seq=frame["seq"], counsellor=self.uid)
 
     async def on_end(self, frame: protocol.Frame) -> None:
         if await live.get_chat_for_counsellor(self.uid, frame["session"]) is None:

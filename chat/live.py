@@ -13,6 +13,7 @@ import asyncio
 import logging
 import secrets
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -192,15 +193,33 @@ class _Snapshot:
     queue_keys: list[str] = []
     mean_handle: float | None = None
     at: float = 0.0
+    refreshing: asyncio.Task[None] | None = None
+
+
+async def _refresh_snapshot() -> None:
+    live = store()
+    _Snapshot.presences = await live.all_presence()
+    _Snapshot.queue_keys = await live.queue_keys()
+    _Snapshot.mean_handle = await live.mean_handle_time()
+    _Snapshot.at = now()
+
+
+def _single_flight(current: asyncio.Task[None] | None, refresh: Callable[[], Awaitable[None]]) -> asyncio.Task[None]:
+    """The refresh already under way in this loop, or a new one.
+
+    A thousand queued seekers ask for their position in the same second: without this, every one
+    of them re-read every counsellor's presence while the first read was still on its way (the
+    stampede the load test found: docs/PERFORMANCE.md)."""
+    loop = asyncio.get_running_loop()
+    if current is not None and not current.done() and current.get_loop() is loop:
+        return current
+    return loop.create_task(refresh())  # type: ignore[arg-type]
 
 
 async def _snapshot() -> type[_Snapshot]:
     if now() - _Snapshot.at > 1.0:
-        live = store()
-        _Snapshot.presences = await live.all_presence()
-        _Snapshot.queue_keys = await live.queue_keys()
-        _Snapshot.mean_handle = await live.mean_handle_time()
-        _Snapshot.at = now()
+        _Snapshot.refreshing = _single_flight(_Snapshot.refreshing, _refresh_snapshot)
+        await asyncio.shield(_Snapshot.refreshing)
     return _Snapshot
 
 
@@ -359,9 +378,17 @@ async def do_rekey(*, counsellor: int, sid: str) -> str | None:
 # --- Messages and acknowledgements -------------------------------------------------------------------
 
 
-async def do_relay(*, sid: str, sender: Side, seq: int, ct: str) -> str | None:
-    """Keep one ciphertext frame until acknowledged and pass it on. The per-message hot path."""
-    result, peer = await store().append_frame(sid, sender, seq, ct, now=now())
+NOT_YOURS = "not_yours"
+
+
+async def do_relay(*, sid: str, sender: Side, seq: int, ct: str, counsellor: int = 0) -> str | None:
+    """Keep one ciphertext frame until acknowledged and pass it on. The per-message hot path.
+
+    One store call (which also checks that a counsellor's frame is for their own chat: the check
+    `get_chat_for_counsellor` makes elsewhere) and one channel-layer send; no database, no JSON
+    parsing of the ciphertext, no logging. Returns a frame for the sender, None, or NOT_YOURS.
+    """
+    result, peer = await store().append_frame(sid, sender, seq, ct, now=now(), counsellor=counsellor)
     if result == "ok":
         text = msg_frame(seq, ct, sid) if sender == "s" else msg_frame(seq, ct)
         await send_to(peer, text)
@@ -372,13 +399,16 @@ async def do_relay(*, sid: str, sender: Side, seq: int, ct: str) -> str | None:
         return protocol.error_frame("bad_frame", "sequence numbers must increase by one")
     if result == "not_active":
         return protocol.error_frame("not_in_chat", "the handshake is not finished")
+    if result == "not_yours":
+        return NOT_YOURS
     return protocol.frame("ended", reason="gone") if sender == "s" else protocol.frame(
         "ended", session=sid, reason="gone"
     )
 
 
-async def do_ack(*, sid: str, receiver: Side, seq: int) -> None:
-    channel = await store().ack_frames(sid, receiver, seq)
+async def do_ack(*, sid: str, receiver: Side, seq: int, counsellor: int = 0) -> None:
+    """The receiver has the frames up to seq. With `counsellor`, only for that counsellor's chat."""
+    channel = await store().ack_frames(sid, receiver, seq, counsellor=counsellor)
     if channel:
         text = protocol.frame("ack", session=sid, seq=seq) if receiver == "s" else protocol.frame("ack", seq=seq)
         await send_to(channel, text)
@@ -438,13 +468,14 @@ def chat_frame(chat: Chat, *, moment: float) -> str:
 
 
 async def _announce_assignment(chat: Chat, *, first_answer: bool) -> None:
+    # Both sides hear first; the counters (database writes) follow, off the claim's critical path.
     moment = now()
+    await send_to(chat.counsellor_channel, chat_frame(chat, moment=moment), kind="chat", session=chat.sid)
+    await send_to(chat.seeker_channel, protocol.frame("assigned"), kind="assigned")
     if first_answer:
         await count(metrics.CHAT_ANSWERED, {"priority": chat.priority, "pathway": chat.pathway,
                                              "language": chat.language})
         await count(metrics.WAIT_SECONDS, {"bin": metrics.bin_label(moment - chat.enqueued_at, metrics.WAIT_BINS)})
-    await send_to(chat.counsellor_channel, chat_frame(chat, moment=moment), kind="chat", session=chat.sid)
-    await send_to(chat.seeker_channel, protocol.frame("assigned"), kind="assigned")
 
 
 async def do_take_next(*, counsellor: int) -> ClaimResult:
@@ -629,11 +660,17 @@ def summarise_queue(chats: list[Chat], *, moment: float) -> dict[str, Any]:
 class _QueueSummaryCache:
     text: str = ""
     at: float = 0.0
+    refreshing: asyncio.Task[None] | None = None
+
+
+async def _refresh_queue_summary() -> None:
+    chats = await store().queued_chats()
+    _QueueSummaryCache.text = protocol.frame("queue_summary", **summarise_queue(chats, moment=now()))
+    _QueueSummaryCache.at = now()
 
 
 async def queue_summary_frame() -> str:
     if now() - _QueueSummaryCache.at > 1.0:
-        chats = await store().queued_chats()
-        _QueueSummaryCache.text = protocol.frame("queue_summary", **summarise_queue(chats, moment=now()))
-        _QueueSummaryCache.at = now()
+        _QueueSummaryCache.refreshing = _single_flight(_QueueSummaryCache.refreshing, _refresh_queue_summary)
+        await asyncio.shield(_QueueSummaryCache.refreshing)
     return _QueueSummaryCache.text

@@ -78,7 +78,9 @@ def provision_counsellor(
     from chat.certificates import certificate_fields, do_certify, do_request_certification
 
     user_model = get_user_model()
-    user = user_model.objects.create_user(username, password=secrets.token_urlsafe(24))
+    # No password: the account signs in only through the session made here (and hashing a random
+    # password costs half a second, which the load test would pay a thousand times).
+    user = user_model.objects.create_user(username, password=None)
     user.groups.add(Group.objects.get_or_create(name=role)[0])
     try:
         from helpline.models import StaffProfile  # type: ignore[attr-defined]
@@ -118,17 +120,17 @@ def remove_provisioned(prefix: str = PREFIX) -> int:
 
 def main(argv: list[str]) -> None:
     """`python -m chat.testing N [role] [chat_limit]`: print N provisioned counsellors as JSON
-    (tests use this to provision inside a live server's database)."""
+    (tests and the benchmark use this to provision inside a live server's database)."""
     import django
 
     django.setup()
     count = int(argv[0]) if argv else 1
     role = argv[1] if len(argv) > 1 else "counsellor"
-    chat_limit = int(argv[2]) if len(argv) > 2 else 2
+    limit = int(argv[2]) if len(argv) > 2 else 2
     root = root_private_key()
     people = [
-        provision_counsellor(f"{PREFIX}{role}-{secrets.token_hex(4)}", role=role, root_private=root,
-                             chat_limit=chat_limit).as_json()
+        provision_counsellor(f"{PREFIX}{role}-{secrets.token_hex(4)}", role=role, chat_limit=limit,
+                             root_private=root).as_json()
         for _ in range(count)
     ]
     json.dump({"counsellors": people, "root_public": e2ee.b64e(e2ee.public_point(root.public_key()))}, sys.stdout)

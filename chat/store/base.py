@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal
 
 Side = Literal["s", "c"]
-AppendResult = Literal["ok", "dup", "gap", "gone", "not_active"]
+AppendResult = Literal["ok", "dup", "gap", "gone", "not_active", "not_yours"]
 
 
 class StoreUnavailable(Exception):
@@ -210,17 +210,23 @@ class LiveStore(ABC):
 
     # -- relay ---------------------------------------------------------------------------------------
     @abstractmethod
-    async def append_frame(self, sid: str, sender: Side, seq: int, ct: str, *, now: float) -> tuple[AppendResult, str]:
+    async def append_frame(
+        self, sid: str, sender: Side, seq: int, ct: str, *, now: float, counsellor: int = 0
+    ) -> tuple[AppendResult, str]:
         """Keep a ciphertext frame until acknowledged. Returns the result and the receiver's channel.
 
         `ok` for the next sequence number, `dup` for one already kept (a resend after a reconnect),
         `gap` for one that skips ahead, `not_active` before the handshake is done, `gone` if the
-        chat no longer exists.
+        chat no longer exists. With `counsellor`, a counsellor's frame is refused (`not_yours`)
+        unless the chat exists, is assigned and is theirs: the ownership check of
+        `get_chat_for_counsellor`, done in the same step so the hot path reads the chat once.
         """
 
     @abstractmethod
-    async def ack_frames(self, sid: str, receiver: Side, seq: int) -> str | None:
-        """The receiver has processed frames up to seq: drop them. Returns the sender's channel."""
+    async def ack_frames(self, sid: str, receiver: Side, seq: int, *, counsellor: int = 0) -> str | None:
+        """The receiver has processed frames up to seq: drop them. Returns the sender's channel.
+
+        With `counsellor`, nothing happens (None) unless the chat is assigned to that counsellor."""
 
     @abstractmethod
     async def pending_frames(self, sid: str, sender: Side) -> list[tuple[int, str]]:

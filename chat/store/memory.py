@@ -226,8 +226,12 @@ class MemoryStore(LiveStore):
         return True
 
     # -- relay ---------------------------------------------------------------------------------------
-    async def append_frame(self, sid: str, sender: Side, seq: int, ct: str, *, now: float) -> tuple[AppendResult, str]:
+    async def append_frame(
+        self, sid: str, sender: Side, seq: int, ct: str, *, now: float, counsellor: int = 0
+    ) -> tuple[AppendResult, str]:
         chat = self.chats.get(sid)
+        if counsellor and (chat is None or chat.counsellor != counsellor or chat.state == "queued"):
+            return "not_yours", ""
         if chat is None:
             return "gone", ""
         receiver_channel = chat.counsellor_channel if sender == "s" else chat.seeker_channel
@@ -244,9 +248,9 @@ class MemoryStore(LiveStore):
             chat.last_seeker_activity = now
         return "ok", receiver_channel
 
-    async def ack_frames(self, sid: str, receiver: Side, seq: int) -> str | None:
+    async def ack_frames(self, sid: str, receiver: Side, seq: int, *, counsellor: int = 0) -> str | None:
         chat = self.chats.get(sid)
-        if chat is None:
+        if chat is None or (counsellor and (chat.counsellor != counsellor or chat.state == "queued")):
             return None
         sender: Side = "c" if receiver == "s" else "s"
         kept = self.frames.get((sid, sender), {})

@@ -28,6 +28,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from chat.store.base import AppendResult, Chat, ClaimResult, LiveStore, Presence, Side, StoreUnavailable
 
 P = "hl:"
+MAX_CONNECTIONS = 64  # per worker process and event loop
 DEADLINE_KINDS = ("sgrace", "cgrace", "sidle", "sidle_end", "qidle", "qidle_end")
 _PRESENCE_FIELDS = ("name", "state", "limit", "languages", "pathways", "channel", "online", "since")
 
@@ -193,11 +194,12 @@ return redis.call('SREM', P..'c:'..ARGV[1]..':wrapups', ARGV[2])
 """
 
 _APPEND = """
-local sid, sender, seq, ct, now, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], ARGV[6]
+local sid, sender, seq, ct, now, ttl, uid = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], ARGV[6], ARGV[7]
 local ck = P..'chat:'..sid
 local field = 'seeker_channel'
 if sender == 's' then field = 'counsellor_channel' end
-local c = redis.call('HMGET', ck, 'state', 'in_'..sender, field)
+local c = redis.call('HMGET', ck, 'state', 'in_'..sender, field, 'counsellor')
+if uid ~= '0' and (not c[1] or c[1] == 'queued' or c[4] ~= uid) then return {'not_yours', ''} end
 if not c[1] then return {'gone', ''} end
 if c[1] ~= 'active' then return {'not_active', c[3] or ''} end
 local last = tonumber(c[2] or '0')
@@ -215,12 +217,14 @@ return {'ok', c[3] or ''}
 """
 
 _ACK = """
-local sid, receiver, seq = ARGV[1], ARGV[2], ARGV[3]
+local sid, receiver, seq, uid = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local ck = P..'chat:'..sid
 local sender, field = 'c', 'counsellor_channel'
 if receiver == 'c' then sender, field = 's', 'seeker_channel' end
-local channel = redis.call('HGET', ck, field)
+local c = redis.call('HMGET', ck, field, 'state', 'counsellor')
+local channel = c[1]
 if not channel then return false end
+if uid ~= '0' and (c[2] == 'queued' or c[3] ~= uid) then return false end
 redis.call('ZREMRANGEBYSCORE', P..'f:'..sid..':'..sender, '-inf', seq)
 return channel
 """
@@ -317,11 +321,18 @@ class RedisStore(LiveStore):
                 "health_check_interval": 15,
                 "retry": Retry(ConstantBackoff(0.05), 1),
             }
-            if self.url:
-                client = aioredis.Redis.from_url(self.url, **options)
-            else:
-                from helpline.redis_conn import make_redis_client
+            from helpline.redis_conn import make_redis_client, redis_client_kwargs
 
+            kwargs = {"url": self.url} if self.url else redis_client_kwargs()
+            if "url" in kwargs:
+                # A bounded pool: a burst of a thousand sockets waits for one of these connections
+                # instead of opening a thousand of its own (docs/PERFORMANCE.md).
+                url = kwargs.pop("url")
+                pool = aioredis.BlockingConnectionPool.from_url(
+                    url, max_connections=MAX_CONNECTIONS, timeout=5, **kwargs, **options
+                )
+                client = aioredis.Redis.from_pool(pool)
+            else:
                 client = make_redis_client(async_=True, **options)  # type: ignore[assignment]
             scripts = {name: client.register_script(_LUA_HELPERS + body) for name, body in _SCRIPTS.items()}
             found = (client, scripts)
@@ -483,13 +494,15 @@ class RedisStore(LiveStore):
 
     # -- relay ---------------------------------------------------------------------------------------
     @_unavailable_on_connection_errors
-    async def append_frame(self, sid: str, sender: Side, seq: int, ct: str, *, now: float) -> tuple[AppendResult, str]:
-        result = await self._run("append", sid, sender, seq, ct, now, settings.LIVE_TTL_SECONDS)
+    async def append_frame(
+        self, sid: str, sender: Side, seq: int, ct: str, *, now: float, counsellor: int = 0
+    ) -> tuple[AppendResult, str]:
+        result = await self._run("append", sid, sender, seq, ct, now, settings.LIVE_TTL_SECONDS, counsellor)
         return _text(result[0]), _text(result[1])  # type: ignore[return-value]
 
     @_unavailable_on_connection_errors
-    async def ack_frames(self, sid: str, receiver: Side, seq: int) -> str | None:
-        channel = await self._run("ack", sid, receiver, seq)
+    async def ack_frames(self, sid: str, receiver: Side, seq: int, *, counsellor: int = 0) -> str | None:
+        channel = await self._run("ack", sid, receiver, seq, counsellor)
         return _text(channel) if channel else None
 
     @_unavailable_on_connection_errors

@@ -155,6 +155,25 @@ async def test_it_relays_frames_in_order_and_drops_them_on_ack(store: LiveStore)
     assert (await store.append_frame("nope" * 5 + "xx", "s", 1, "a", now=3))[0] == "gone"
 
 
+async def test_it_relays_and_acks_a_counsellors_frames_only_in_their_own_chat(store: LiveStore) -> None:
+    chat = new_chat()
+    await store.create_chat(chat, max_queue=10)
+    await store.update_chat(chat.sid, seeker_channel="seeker-chan")
+    assert await store.append_frame(chat.sid, "c", 1, "z" * 400, now=1, counsellor=1) == ("not_yours", "")
+    await store.set_presence(counsellor(1))
+    await store.claim_next(1, now=1)
+    await store.update_chat(chat.sid, state="active")
+    assert await store.append_frame(chat.sid, "c", 1, "z" * 400, now=2, counsellor=2) == ("not_yours", "")
+    assert await store.pending_frames(chat.sid, "c") == []
+    assert await store.append_frame(chat.sid, "c", 1, "z" * 400, now=2, counsellor=1) == ("ok", "seeker-chan")
+    await store.append_frame(chat.sid, "s", 1, "a" * 400, now=2)
+    assert await store.ack_frames(chat.sid, "c", 1, counsellor=2) is None
+    assert [seq for seq, _ in await store.pending_frames(chat.sid, "s")] == [1]
+    assert await store.ack_frames(chat.sid, "c", 1, counsellor=1) == "seeker-chan"
+    assert await store.pending_frames(chat.sid, "s") == []
+    assert (await store.append_frame("nope" * 5 + "xx", "c", 1, "a", now=3, counsellor=1))[0] == "not_yours"
+
+
 async def test_it_requeues_a_chat_at_the_head_with_a_fresh_epoch(store: LiveStore) -> None:
     first, second = new_chat(score=10), new_chat(score=20)
     await store.create_chat(first, max_queue=10)
