@@ -20,6 +20,13 @@ from helpline.addresses import scope_address_key
 
 logger = logging.getLogger(__name__)
 
+try:  # Daphne (through autobahn) raises this when a consumer sends to a socket that has closed.
+    from autobahn.exception import Disconnected as _Disconnected
+
+    CLIENT_GONE: tuple[type[BaseException], ...] = (_Disconnected,)
+except ImportError:  # another ASGI server
+    CLIENT_GONE = ()
+
 MAX_VIOLATIONS = 5
 # The `ended` reason when live state was lost (Redis restarted): the chat cannot go on.
 REASON_INTERRUPTED = "interrupted"
@@ -191,6 +198,17 @@ class BaseConsumer(AsyncWebsocketConsumer):
             # Never a stack trace to the client, never the frame in the log.
             logger.exception("%s failed handling a %s frame", type(self).__name__, frame.type)
             await self.send(text_data=protocol.error_frame("server_error", "something went wrong on our side"))
+
+    async def send(self, text_data: str | None = None, bytes_data: bytes | None = None, close: bool = False) -> None:
+        """Send, unless the client has already gone: a frame for a closed socket is not an error.
+
+        Relayed ciphertext stays in the store until acknowledged, so nothing is lost; the other
+        side learns of the drop through `peer` frames.
+        """
+        try:
+            await super().send(text_data=text_data, bytes_data=bytes_data, close=close)
+        except CLIENT_GONE:
+            pass
 
     async def relay_text(self, event: dict[str, Any]) -> None:
         await self.send(text_data=event["text"])

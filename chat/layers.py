@@ -17,6 +17,7 @@ They keep nothing: no message is buffered here.
 from __future__ import annotations
 
 import asyncio
+import uuid
 from typing import Any
 
 from channels_redis.core import RedisChannelLayer
@@ -38,27 +39,46 @@ class ResilientLayerMixin:
 
     _failures: dict[str, int]
 
+    def _base(self, name: str) -> Any:
+        """The wrapped layer's method. The pub/sub layer has none on its class: it hands out
+        per-event-loop proxies from __getattr__, which `super().name` does not reach."""
+        parent = super()
+        try:
+            return getattr(parent, name)
+        except AttributeError:
+            return parent.__getattr__(name)  # type: ignore[attr-defined]
+
+    async def new_channel(self, prefix: str = "specific.") -> str:
+        try:
+            channel: str = await self._base("new_channel")(prefix)
+        except _ERRORS:
+            # The pub/sub layer subscribes here. With Redis down, hand out the name anyway (as
+            # pub/sub would) and let receive() subscribe once Redis is back, so that the socket
+            # opens and can be told `store_unavailable` instead of failing with HTTP 500.
+            channel = f"{getattr(self, 'prefix', '')}{prefix}{uuid.uuid4().hex}"
+        return channel
+
     async def send(self, channel: str, message: dict[str, Any]) -> None:
         try:
-            await super().send(channel, message)  # type: ignore[misc]
+            await self._base("send")(channel, message)
         except _ERRORS as exc:
             raise StoreUnavailable(exc.__class__.__name__) from None
 
     async def group_send(self, group: str, message: dict[str, Any]) -> None:
         try:
-            await super().group_send(group, message)  # type: ignore[misc]
+            await self._base("group_send")(group, message)
         except _ERRORS as exc:
             raise StoreUnavailable(exc.__class__.__name__) from None
 
     async def group_add(self, group: str, channel: str) -> None:
         try:
-            await super().group_add(group, channel)  # type: ignore[misc]
+            await self._base("group_add")(group, channel)
         except _ERRORS as exc:
             raise StoreUnavailable(exc.__class__.__name__) from None
 
     async def group_discard(self, group: str, channel: str) -> None:
         try:
-            await super().group_discard(group, channel)  # type: ignore[misc]
+            await self._base("group_discard")(group, channel)
         except _ERRORS as exc:
             raise StoreUnavailable(exc.__class__.__name__) from None
 
@@ -67,7 +87,7 @@ class ResilientLayerMixin:
         if failures:
             await asyncio.sleep(RETRY_SECONDS[min(failures, len(RETRY_SECONDS)) - 1])
         try:
-            message: dict[str, Any] = await super().receive(channel)  # type: ignore[misc]
+            message: dict[str, Any] = await self._base("receive")(channel)
         except _ERRORS:
             self._failure_counts()[channel] = failures + 1
             return {"type": UNAVAILABLE, "first": failures == 0}

@@ -256,6 +256,10 @@ LOGGING = {
         "django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.channels.server": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # While Redis is down, channels-redis' pub/sub layer logs a traceback on every reconnect
+        # attempt. The outage is reported once by chat.health and told to every socket
+        # (docs/RESILIENCE.md), so the library's own repetition is left out.
+        "channels_redis": {"handlers": ["console"], "level": "CRITICAL", "propagate": False},
     },
 }
 
