@@ -3,7 +3,7 @@
 The seeker is Chromium on /chat/; the counsellor is the Python reference client
 (chat.client.CounsellorClient) in a thread with its own event loop, signed in with an account
 provisioned in the live server's database (`python -m chat.testing 1`). A test with both sides
-in Chromium follows once the counsellor workspace lands.
+in Chromium is tests/chat/test_two_browsers.py.
 """
 
 from __future__ import annotations
@@ -20,10 +20,18 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from django.conf import settings
 
 from chat.client import ClientError, CounsellorClient
 from chat.testing import ProvisionedCounsellor
+from tests.chat.browser_helpers import (
+    Recorder,
+    database_dump,
+    redis_dump,
+    seeker_context,
+    trusted_root_env,
+    until,
+    view,
+)
 from tests.conftest import REPO, LiveServer, _base_server_env
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
@@ -68,8 +76,7 @@ def start_server(daphne_server: Callable[..., LiveServer], neutral_site: str) ->
 
     def start(**extra: str) -> LiveServer:
         env = {
-            "ORG_ROOT_PUBLIC_KEY": str(settings.ORG_ROOT_PUBLIC_KEY),
-            "ORG_ROOT_PRIVATE_KEY": str(settings.ORG_ROOT_PRIVATE_KEY),
+            **trusted_root_env(),
             "QUICK_EXIT_URL": neutral_site,
             **extra,
         }
@@ -222,39 +229,6 @@ def counsellors() -> Iterator[Callable[[LiveServer, ProvisionedCounsellor], Coun
         counsellor.close()
 
 
-class Recorder:
-    """Every request, response header and websocket frame of one page."""
-
-    def __init__(self, page: Any) -> None:
-        self.requests: list[str] = []
-        self.set_cookies: list[str] = []
-        self.frames: list[str] = []
-        self.sockets: list[Any] = []
-        page.on("request", lambda request: self.requests.append(request.url))
-        page.on("response", self._response)
-        page.on("websocket", self._socket)
-
-    def _response(self, response: Any) -> None:
-        for header in response.headers_array():
-            if header["name"].lower() == "set-cookie":
-                self.set_cookies.append(response.url)
-
-    def _socket(self, socket: Any) -> None:
-        self.sockets.append(socket)
-        self.requests.append(socket.url)
-        socket.on("framesent", lambda payload: self.frames.append(str(payload)))
-        socket.on("framereceived", lambda payload: self.frames.append(str(payload)))
-
-    def frame_types(self) -> list[str]:
-        types = []
-        for text in self.frames:
-            try:
-                types.append(json.loads(text).get("type", ""))
-            except ValueError:
-                continue
-        return types
-
-
 def check_axe(page: Any, where: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
@@ -265,19 +239,6 @@ def check_axe(page: Any, where: str) -> None:
     assert results.violations_count == 0, f"{where}:\n{results.generate_report()}"
 
 
-def view(page: Any, name: str, timeout: float = 15000) -> None:
-    page.wait_for_selector(f'[data-view="{name}"]:not([hidden])', timeout=timeout)
-
-
-def until(page: Any, expression: str, timeout: float = 15) -> None:
-    """Wait until a JavaScript expression is true (wait_for_function evaluates strings, which the CSP forbids)."""
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(f"() => Boolean({expression})"):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"never true: {expression}")
-        page.wait_for_timeout(50)
-
-
 def tab_to(page: Any, selector: str, limit: int = 60) -> None:
     """Press Tab until the element matching `selector` has the focus."""
     for _ in range(limit):
@@ -285,38 +246,6 @@ def tab_to(page: Any, selector: str, limit: int = 60) -> None:
             return
         page.keyboard.press("Tab")
     raise AssertionError(f"Tab never reached {selector}")
-
-
-def redis_dump(client: Any) -> str:
-    parts = []
-    for key in client.keys("*"):
-        kind = client.type(key).decode()
-        parts.append(key.decode(errors="replace"))
-        if kind == "string":
-            parts.append(repr(client.get(key)))
-        elif kind == "hash":
-            parts.append(repr(client.hgetall(key)))
-        elif kind == "list":
-            parts.append(repr(client.lrange(key, 0, -1)))
-        elif kind == "set":
-            parts.append(repr(client.smembers(key)))
-        elif kind == "zset":
-            parts.append(repr(client.zrange(key, 0, -1, withscores=True)))
-        elif kind == "stream":
-            parts.append(repr(client.xrange(key)))
-    return "\n".join(parts)
-
-
-def database_dump(server: LiveServer) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", "dumpdata", "--indent", "0"], cwd=REPO, env=server.env,
-        capture_output=True, text=True, check=True, timeout=120,
-    )
-    return result.stdout
-
-
-def seeker_context(new_context: Callable[..., Any], **kwargs: Any) -> Any:
-    return new_context(viewport={"width": 390, "height": 800}, **kwargs)
 
 
 # --- a whole chat --------------------------------------------------------------------------------
