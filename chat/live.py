@@ -100,7 +100,7 @@ def after_reply(work: Awaitable[None]) -> None:
 
 
 async def settle() -> None:
-    """Wait for the bookkeeping started by `after_reply` (tests, shutdown)."""
+    """Wait for the bookkeeping started by `after_reply` (tests use it before reading counters)."""
     while _after_reply:
         await asyncio.gather(*list(_after_reply), return_exceptions=True)
 
