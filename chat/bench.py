@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import resource
@@ -32,6 +33,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -131,6 +133,8 @@ class Bench:
         subprocess.run([self.python, "manage.py", "migrate", "--noinput", "-v0"], cwd=REPO, env=self.env("S1"),
                        check=True)
         wanted = max(self.args.pairs, self.args.claim_counsellors, max(self.args.ladder_pairs))
+        if self.args.only:
+            wanted = self.args.claim_counsellors
         print(f"provisioning {wanted} counsellors ...", flush=True)
         # Up to 10 chats each: the claim run gives 100 counsellors 1,000 waiting chats.
         done = subprocess.run([self.python, "-m", "chat.testing", str(wanted), "counsellor", "10"], cwd=REPO,
@@ -177,6 +181,21 @@ class Bench:
         self.results["runs"][kind] = runs
         self.save()
 
+    def run_claim(self, kind: str) -> None:
+        """Only the end-to-end claim run (1,000 waiting chats, 100 counsellors) against one server."""
+        self.flush_redis()
+        workers = self.args.workers if kind in ("S2", "S3") else 1
+        ports = [free_port() for _ in range(workers)]
+        processes = [self.start(kind, port) for port in ports]
+        try:
+            claim = self.loadtest(kind, ports, [p.pid for p in processes], pairs=self.args.claim_chats,
+                                  counsellors=self.args.claim_counsellors, rate=0, duration=0, label=f"{kind}-claim")
+        finally:
+            for process in processes:
+                self.stop(process)
+        self.results["runs"][kind] = {"processes": workers, "claim": claim}
+        self.save()
+
     def save(self) -> None:
         path = Path(self.args.json)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -195,7 +214,26 @@ class Bench:
         store = RedisStore(self.redis_url)
         chats, counsellors = self.args.claim_chats, self.args.claim_counsellors
 
-        async def run() -> list[float]:
+        async def timed(make: Callable[[], Awaitable[Any]], *, tasks: int, each: int) -> list[float]:
+            latencies: list[float] = []
+
+            async def one() -> None:
+                for _ in range(each):
+                    begun = time.perf_counter()
+                    await make()
+                    latencies.append(time.perf_counter() - begun)
+
+            await asyncio.gather(*(one() for _ in range(tasks)))
+            return latencies
+
+        async def run() -> dict[str, Any]:
+            out: dict[str, Any] = {}
+            # Baselines measured in the same run and through the same client and pool: a PING from
+            # one coroutine (the floor of any round trip), and PINGs from as many coroutines as
+            # there are counsellors (the floor of a burst from one process).
+            await store.ping()  # open the first connection
+            out["ping_serial_ms"] = percentiles(await timed(store.ping, tasks=1, each=chats))
+            out["ping_burst_ms"] = percentiles(await timed(store.ping, tasks=counsellors, each=chats // counsellors))
             moment = time.time()
             for i in range(chats):
                 await store.create_chat(Chat(sid=f"bench{i:06d}", token=f"tok{i:06d}", priority="normal",
@@ -215,13 +253,35 @@ class Bench:
                         return
                     latencies.append(time.perf_counter() - begun)
 
+            # As a worker does after start-up (helpline/asgi.py): what exists now is never garbage,
+            # so the collector stops walking it (a full collection walked it for 26 ms mid-burst).
+            gc.collect()
+            gc.freeze()
+            slowlog_before = await store.r.slowlog_len()
             await asyncio.gather(*(claimer(uid) for uid in range(1, counsellors + 1)))
-            return latencies
+            out["claim_ms"] = percentiles(latencies)
+            out["slowlog_new_entries"] = int(await store.r.slowlog_len()) - int(slowlog_before)
+            # The script alone, one claim at a time (no burst): its own cost in Redis plus one round trip.
+            for i in range(chats):
+                await store.requeue(f"bench{i:06d}", score=moment + i)
+            for uid in range(1, counsellors + 1):
+                await store.update_presence(uid, limit=chats)
+            serial: list[float] = []
+            for n in range(chats):
+                begun = time.perf_counter()
+                result = await store.claim_next(1 + n % counsellors, now=time.time())
+                if result.chat is None:
+                    break
+                serial.append(time.perf_counter() - begun)
+            out["claim_serial_ms"] = percentiles(serial)
+            return out
 
         from chat.loadgen import percentiles
 
-        latencies = asyncio.run(run())
-        self.results["claim_store"] = {"chats": chats, "counsellors": counsellors, "claim_ms": percentiles(latencies)}
+        figures = asyncio.run(run())
+        self.results["claim_store"] = {"chats": chats, "counsellors": counsellors,
+                                       "load_average": os.getloadavg(), **figures}
+        print(json.dumps(self.results["claim_store"], indent=1), flush=True)
         self.flush_redis()
         self.save()
 
@@ -347,6 +407,11 @@ def table(results: dict[str, Any]) -> str:
         c = store["claim_ms"]
         lines.append(f"\nClaim at the store level ({store['chats']} waiting, {store['counsellors']} counsellors at "
                      f"once): p50 {ms(c['p50'])} ms, p99 {ms(c['p99'])} ms, max {ms(c['max'])} ms")
+        for label, name in (("one at a time", "claim_serial_ms"), ("PING, one at a time", "ping_serial_ms"),
+                            (f"PING, {store['counsellors']} at once", "ping_burst_ms")):
+            if name in store:
+                f = store[name]
+                lines.append(f"  {label}: p50 {ms(f['p50'])} ms, p99 {ms(f['p99'])} ms, max {ms(f['max'])} ms")
     for idle in results.get("idle", []):
         lines.append(f"Idle: {idle['connected']} sockets on {idle['workers']} worker(s): "
                      f"{idle['memory_per_socket_kb']} KB each, idle CPU {idle['idle_cpu_percent']}% of one core")
@@ -369,6 +434,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--idle", type=int, default=5000, help="idle sockets per worker (0: skip)")
     parser.add_argument("--json", default=str(REPO / "var" / "bench.json"))
     parser.add_argument("--quick", action="store_true", help="a small, fast run to try the bench out")
+    parser.add_argument("--only", choices=["claim", "claim-store"],
+                        help="claim: only the claim benchmarks (store level, then end to end on --servers, "
+                             "default S3); claim-store: only the store level (no servers, no database)")
     args = parser.parse_args(argv)
     args.ladder_pairs = [int(x) for x in str(args.ladder_pairs).split(",") if x]
     if args.quick:
@@ -377,6 +445,21 @@ def main(argv: list[str] | None = None) -> None:
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     bench = Bench(args)
+    if args.only == "claim-store":
+        bench.claim_store()
+        print("\n" + table(bench.results))
+        return
+    if args.only == "claim":
+        bench.claim_store()
+        bench.prepare()
+        servers = args.servers if args.servers != parser.get_default("servers") else "S3"
+        for kind in [k.strip() for k in servers.split(",") if k.strip() and k.strip() != "B0"]:
+            bench.run_claim(kind)
+        bench.results["finished_load_average"] = os.getloadavg()
+        bench.save()
+        print("\n" + table(bench.results))
+        print(f"\nfigures: {args.json}")
+        return
     bench.prepare()
     for kind in [k.strip() for k in args.servers.split(",") if k.strip()]:
         bench.run_server(kind)

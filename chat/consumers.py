@@ -523,8 +523,9 @@ class CounsellorConsumer(BaseConsumer):
     async def on_take_next(self, frame: protocol.Frame) -> None:
         result = await live.do_take_next(counsellor=self.uid)
         if result.chat is not None:
-            # The audit names the counsellor and the chat's priority, never the chat itself.
-            await audit(self.staff, "chat.claim", result.chat.priority)
+            # The audit names the counsellor and the chat's priority, never the chat itself. It is
+            # written after the reply, like the claim's counters (docs/PERFORMANCE.md).
+            live.after_reply(audit(self.staff, "chat.claim", result.chat.priority))
         if result.chat is None:
             messages = {
                 "not_available": "set your status to available first",

@@ -79,6 +79,32 @@ async def count(metric: str, dims: dict[str, object] | None = None, *, n: int = 
     await database_sync_to_async(do_count)(metric, dims=dims, n=n)
 
 
+# Bookkeeping that runs after the reply has gone (counters and the audit of a claim): database
+# writes, through the one sync thread a worker has, must not hold up the frames a counsellor waits
+# for. Kept here until done; a worker stopped in between loses those few writes.
+_after_reply: set[asyncio.Task[None]] = set()
+
+
+def after_reply(work: Awaitable[None]) -> None:
+    """Run `work` in the background; failures are logged by type only."""
+
+    async def run() -> None:
+        try:
+            await work
+        except Exception as exc:
+            logger.error("bookkeeping after a reply failed: %s", exc.__class__.__name__)
+
+    task = asyncio.get_running_loop().create_task(run())
+    _after_reply.add(task)
+    task.add_done_callback(_after_reply.discard)
+
+
+async def settle() -> None:
+    """Wait for the bookkeeping started by `after_reply` (tests use it before reading counters)."""
+    while _after_reply:
+        await asyncio.gather(*list(_after_reply), return_exceptions=True)
+
+
 def rules() -> dict[str, int]:
     return {
         "queue_idle_seconds": settings.SEEKER_QUEUE_IDLE_SECONDS,
@@ -468,14 +494,18 @@ def chat_frame(chat: Chat, *, moment: float) -> str:
 
 
 async def _announce_assignment(chat: Chat, *, first_answer: bool) -> None:
-    # Both sides hear first; the counters (database writes) follow, off the claim's critical path.
+    # Both sides hear first; the counters (database writes) run after, off the claim's critical path.
     moment = now()
     await send_to(chat.counsellor_channel, chat_frame(chat, moment=moment), kind="chat", session=chat.sid)
     await send_to(chat.seeker_channel, protocol.frame("assigned"), kind="assigned")
     if first_answer:
-        await count(metrics.CHAT_ANSWERED, {"priority": chat.priority, "pathway": chat.pathway,
-                                             "language": chat.language})
-        await count(metrics.WAIT_SECONDS, {"bin": metrics.bin_label(moment - chat.enqueued_at, metrics.WAIT_BINS)})
+        after_reply(_count_answer(chat, moment=moment))
+
+
+async def _count_answer(chat: Chat, *, moment: float) -> None:
+    await count(metrics.CHAT_ANSWERED, {"priority": chat.priority, "pathway": chat.pathway,
+                                         "language": chat.language})
+    await count(metrics.WAIT_SECONDS, {"bin": metrics.bin_label(moment - chat.enqueued_at, metrics.WAIT_BINS)})
 
 
 async def do_take_next(*, counsellor: int) -> ClaimResult:

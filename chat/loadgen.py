@@ -245,9 +245,13 @@ async def run_load(
 
     # 1. Counsellors sign in and become available.
     urls = [u.strip().rstrip("/") for u in config.url.split(",") if u.strip()]
+    # Counsellor sockets are spread over loopback addresses too: the server allows
+    # STAFF_CONNECTIONS_PER_MINUTE (30) from one address, and 100 counsellors from 127.0.0.1 would
+    # have 70 refused.
+    staff_addresses = local_addresses(urls[0], len(counsellors), spread=config.spread_addresses)
     staff = [
         LoadCounsellor(urls[i % len(urls)], cookie=c.cookie, identity_private=c.identity_private, cert=c.cert,
-                       sig_cert=c.sig_cert, recorder=recorder)
+                       sig_cert=c.sig_cert, recorder=recorder, local_addr=staff_addresses[i])
         for i, c in enumerate(counsellors)
     ]
 

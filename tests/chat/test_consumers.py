@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from chat import e2ee, janitor
+from chat import live as live_path
 from chat.certificates import generate_root_key, write_public_key
 from chat.store import get_store
 from chat.store.base import LiveStore
@@ -303,6 +304,7 @@ async def test_a_whole_encrypted_chat_with_wrapup_and_feedback(
     assert await live.get_chat(session) is None
     assert await live.pending_frames(session, "s") == []
     assert (await live.get_presence(counsellor.user_id)).wrapups == ()  # type: ignore[union-attr]
+    await live_path.settle()  # the claim's counters are written after its reply
     assert await acounter(metrics.CHAT_ANSWERED) == 1
     assert await acounter(metrics.CHAT_COMPLETED, "ended_by=counsellor") == 1
     assert await acounter(metrics.WRAPUP_FILED, "referral=therapy") == 1

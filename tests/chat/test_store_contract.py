@@ -84,6 +84,30 @@ async def test_it_matches_pathways(store: LiveStore) -> None:
     assert result.chat is not None and result.chat.sid == wanted.sid
 
 
+async def test_it_serves_a_burst_of_claims_from_one_process_in_queue_order_within_limits(store: LiveStore) -> None:
+    # The Redis store sends concurrent claims as batches: each still gets its own answer, in order
+    # of arrival, every chat goes once, limits and languages hold across one batch.
+    chats = [new_chat(score=score, language="en" if score % 3 else "de") for score in range(25)]
+    for chat in chats:
+        await store.create_chat(chat, max_queue=100)
+    for uid in range(1, 11):
+        await store.set_presence(counsellor(uid, limit=2, languages=("en",) if uid % 2 else ("en", "de")))
+    await store.set_presence(counsellor(99, limit=2, languages=("fr",)))
+    asked = [uid for _ in range(3) for uid in (*range(1, 11), 99)]
+    results = await asyncio.gather(*(store.claim_next(uid, now=50) for uid in asked))
+    taken = [(uid, r.chat) for uid, r in zip(asked, results, strict=True) if r.chat is not None]
+    assert len(taken) == 20  # ten counsellors, two each; the third round is at the limit
+    assert [r.refusal for uid, r in zip(asked, results, strict=True) if uid == 99] == ["queue_empty"] * 3
+    assert [r.refusal for r in results[22:]] == ["at_limit"] * 10 + ["queue_empty"]
+    assert len({chat.sid for _, chat in taken}) == 20
+    assert all(chat.counsellor == uid and chat.state == "assigned" for uid, chat in taken)
+    assert all(chat.language == "en" for uid, chat in taken if uid % 2)
+    # Nobody was skipped: what is still queued is what nobody could take.
+    left = {c.sid for c in await store.queued_chats()}
+    assert left == {c.sid for c in chats} - {chat.sid for _, chat in taken}
+    assert min(c.score for c in chats if c.sid in left) > min(chat.score for _, chat in taken)
+
+
 async def test_it_refuses_a_claim_past_the_limit_or_with_a_wrapup_pending(store: LiveStore) -> None:
     for score in range(4):
         await store.create_chat(new_chat(score=score), max_queue=10)
