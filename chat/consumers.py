@@ -4,7 +4,6 @@ matters beyond the socket, logs a frame, or reads an address (only the keyed has
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import time
 from typing import Any
@@ -13,7 +12,7 @@ from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from chat import health, janitor, live, protocol
+from chat import flood, health, janitor, live, protocol
 from chat.access import StaffIdentity, refresh_staff_session, socket_staff_identity
 from chat.store.base import Presence, StoreUnavailable
 from helpline.addresses import scope_address_key
@@ -68,36 +67,44 @@ MAX_THROTTLED = 20
 # through in a second. Under a flood Daphne parses faster than the consumer is scheduled, so the
 # budget alone would see only a trickle; the waiting queue shows the flood at once.
 MAX_BACKLOG = 2000
-
-
-def server_transport(send: Any) -> Any:
-    """Daphne's Twisted transport under an ASGI `send`, or None.
-
-    Daphne hands each application `partial(server.handle_reply, protocol)`; Channels' session
-    middleware wraps it in a method of an object that keeps it as `real_send`. Anything else
-    (another server, the test communicator) gives None.
-    """
-    for _ in range(5):
-        if isinstance(send, functools.partial):
-            transport = getattr(send.args[0] if send.args else None, "transport", None)
-            return transport if hasattr(transport, "loseConnection") else None
-        send = getattr(getattr(send, "__self__", None), "real_send", None)
-        if send is None:
-            return None
-    return None
+# Under Daphne, chat.flood cuts a socket off as it is read once it sends more than this many
+# times its burst within a second: well beyond what the budget lets through (burst + a second's
+# rate + MAX_THROTTLED), so only a socket that would be closed anyway is cut off earlier.
+FLOOD_BURSTS = 3
 
 
 class BaseConsumer(AsyncWebsocketConsumer):
     schemas: dict[str, protocol.Schema] = {}
+    throttled: int
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         # Daphne's `receive` is the `get` of this socket's queue of frames read but not yet handled.
         self.backlog = getattr(getattr(receive, "__self__", None), "qsize", None)
+        self.flood_seen = False
+        # Under Daphne: count frames as they are parsed and stop reading a flood (chat.flood).
+        flood.guard(send, allowance=self.flood_allowance, max_backlog=MAX_BACKLOG, tripped=self.flood_tripped)
         await super().__call__(scope, receive, send)
 
+    def flood_allowance(self) -> float:
+        budget = getattr(self, "budget", None)
+        return FLOOD_BURSTS * (budget.burst if budget is not None else 60)
+
+    def flood_tripped(self) -> None:
+        self.flood_seen = True
+
     def flooded(self) -> bool:
-        """More frames waiting than any budget allows: the client writes faster than it may."""
-        return self.backlog is not None and self.backlog() > MAX_BACKLOG
+        """The gate stopped reading, or more frames wait than any budget allows."""
+        return self.flood_seen or (self.backlog is not None and self.backlog() > MAX_BACKLOG)
+
+    async def websocket_flood(self, message: dict[str, Any]) -> None:
+        """chat.flood stopped reading this socket: say so and close (4429), once."""
+        await self.cut_off_flood()
+
+    async def cut_off_flood(self) -> None:
+        if self.throttled < MAX_THROTTLED:
+            self.throttled = MAX_THROTTLED
+            await self.send(text_data=protocol.error_frame("rate_limited", "too many frames; slow down"))
+            await self.close_flood()
 
     async def websocket_connect(self, message: dict[str, Any]) -> None:
         self.violations = 0
@@ -131,17 +138,15 @@ class BaseConsumer(AsyncWebsocketConsumer):
         await self.store_down()
 
     async def close_flood(self) -> None:
-        """Close with 4429, then drop the TCP connection.
+        """Close with 4429; under Daphne, stop parsing what the client still sends.
 
-        Daphne reads and parses every frame a client sends until the close handshake ends, and a
-        flooding client does not stop to answer it; so under Daphne the server stops reading from
-        the connection at once and closes it once the close frame is out. (Elsewhere, e.g. in the
-        test communicator, the close alone is enough.)
+        Daphne parses every frame a client sends until the close handshake ends, and a flooding
+        client does not stop to answer it; so what it still sends is read and thrown away
+        unparsed (chat.flood.discard_input) until it closes or autobahn drops it a second later.
+        (Elsewhere, e.g. in the test communicator, the close alone is enough.)
         """
         await self.close(code=protocol.CLOSE_RATE_LIMITED)
-        transport = server_transport(self.base_send)
-        if transport is not None:
-            transport.loseConnection()  # stops reading at once; the close frame still goes out
+        flood.discard_input(self.base_send)
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # Channels closes stale database connections before every handler, which is a hop to the
@@ -167,10 +172,7 @@ class BaseConsumer(AsyncWebsocketConsumer):
         self.last_activity = time.monotonic()
         size = len(text_data) if text_data is not None else len(bytes_data or b"")
         if self.flooded():
-            if self.throttled < MAX_THROTTLED:
-                self.throttled = MAX_THROTTLED
-                await self.send(text_data=protocol.error_frame("rate_limited", "too many frames; slow down"))
-                await self.close_flood()
+            await self.cut_off_flood()
             return
         if not self.budget.take(size):
             # Over budget: the frame is dropped (and said so once). Not waiting here is what makes

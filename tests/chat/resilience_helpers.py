@@ -126,6 +126,6 @@ def flood(ws_url: str, seconds: float) -> None:
                 received.append(json.loads(ws.recv(timeout=2)))
         except (ConnectionClosed, TimeoutError, OSError):
             pass
-        json.dump({"sent": sent, "lasted": lasted, "close_code": ws.close_code,
+        json.dump({"sent": sent, "started": started, "lasted": lasted, "close_code": ws.close_code,
                    "pongs": sum(1 for f in received if f.get("type") == "pong"),
                    "rate_limited": any(f.get("code") == "rate_limited" for f in received)}, sys.stdout)
