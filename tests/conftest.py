@@ -22,7 +22,7 @@ import pytest
 from django.conf import settings
 
 # Staff personas (counsellor, other_counsellor, supervisor, manager, admin) and their helpers.
-pytest_plugins = ["tests.personas"]
+pytest_plugins = ["tests.personas", "tests.live_fixtures"]
 
 REPO = Path(__file__).resolve().parent.parent
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"

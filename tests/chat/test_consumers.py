@@ -12,13 +12,12 @@ import pytest
 
 from chat import e2ee, janitor
 from chat import live as live_path
-from chat.certificates import generate_root_key, write_public_key
-from chat.store import get_store
 from chat.store.base import LiveStore
-from chat.testing import ProvisionedCounsellor, provision_counsellor
+from chat.testing import ProvisionedCounsellor
 from helpline import metrics
 from helpline.models import Counter
 from tests.chat.live_helpers import Counsellor, Seeker, Socket, connect_pair
+from tests.live_fixtures import fresh_store
 
 # Serialized rollback keeps the shipped defaults (triage questions, opening hours) between tests.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -42,32 +41,10 @@ def _fresh_caches() -> None:
 async def live(request: pytest.FixtureRequest, settings: Any) -> AsyncIterator[LiveStore]:
     if request.param == "redis":
         request.getfixturevalue("redis_client")
-        settings.LIVE_STORE = "chat.store.redis.RedisStore"
         settings.REDIS_URL = request.getfixturevalue("redis_url")
-    else:
-        settings.LIVE_STORE = "chat.store.memory.MemoryStore"
-    get_store.cache_clear()
-    store = get_store()
-    await store.flush_everything()
-    yield store
-    await store.flush_everything()
-    get_store.cache_clear()
-
-
-@pytest.fixture
-def org_root(settings: Any, tmp_path: Any) -> Any:
-    root = generate_root_key()
-    settings.ORG_ROOT_PUBLIC_KEY = tmp_path / "root.pem"
-    write_public_key(settings.ORG_ROOT_PUBLIC_KEY, root.public_key())
-    return root
-
-
-@pytest.fixture
-def staff(org_root: Any) -> Callable[..., ProvisionedCounsellor]:
-    def make(username: str, **kwargs: Any) -> ProvisionedCounsellor:
-        return provision_counsellor(username, root_private=org_root, **kwargs)
-
-    return make
+    path = "chat.store.redis.RedisStore" if request.param == "redis" else "chat.store.memory.MemoryStore"
+    async with fresh_store(settings, path) as store:
+        yield store
 
 
 @pytest.fixture

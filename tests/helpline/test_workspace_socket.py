@@ -15,10 +15,9 @@ import pytest
 from asgiref.sync import sync_to_async
 
 from chat import e2ee, janitor, protocol
-from chat.certificates import generate_root_key, write_public_key
-from chat.store import get_store
-from chat.testing import ProvisionedCounsellor, provision_counsellor
+from chat.testing import ProvisionedCounsellor
 from tests.chat.live_helpers import Counsellor, Seeker, Socket, connect_pair
+from tests.live_fixtures import fresh_store
 from tests.personas import make_staff, signed_in_client, ws_headers
 
 # Transactional (the consumers reach the database from other threads). No serialized rollback: the
@@ -48,27 +47,14 @@ def _open_all_day(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 async def memory_store(settings: Any) -> AsyncIterator[Any]:
-    settings.LIVE_STORE = "chat.store.memory.MemoryStore"
-    get_store.cache_clear()
-    store = get_store()
-    await store.flush_everything()
-    yield store
-    await store.flush_everything()
-    get_store.cache_clear()
+    async with fresh_store(settings, "chat.store.memory.MemoryStore") as store:
+        yield store
 
 
 @pytest.fixture
-def org_root(settings: Any, tmp_path: Any) -> Any:
-    root = generate_root_key()
-    settings.ORG_ROOT_PUBLIC_KEY = tmp_path / "root.pem"
-    write_public_key(settings.ORG_ROOT_PUBLIC_KEY, root.public_key())
-    return root
-
-
-@pytest.fixture
-def person(org_root: Any) -> Callable[..., ProvisionedCounsellor]:
+def person(staff: Callable[..., ProvisionedCounsellor]) -> Callable[..., ProvisionedCounsellor]:
     def make(username: str, role: str = "counsellor") -> ProvisionedCounsellor:
-        return provision_counsellor(username, role=role, root_private=org_root, chat_limit=2)
+        return staff(username, role=role, chat_limit=2)
 
     return make
 
