@@ -13,13 +13,14 @@ process's copy at once (signals connected in HelplineConfig.ready).
 
 from __future__ import annotations
 
-import threading
 import time as monotonic_time
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Final, Protocol
 from zoneinfo import ZoneInfo
+
+from helpline.process_cache import ProcessCache
 
 LOOKAHEAD_DAYS: Final = 14
 SCHEDULE_CACHE_SECONDS: Final = 30.0
@@ -142,23 +143,11 @@ class Schedule:
     closures: frozenset[date]
 
 
-_cache_lock = threading.Lock()
-_cached: tuple[float, Schedule] | None = None
-_generation = 0
+_cache: ProcessCache[Schedule] = ProcessCache(SCHEDULE_CACHE_SECONDS)
 
 
 def load_schedule() -> Schedule:
-    global _cached
-    clock = monotonic_time.monotonic()
-    with _cache_lock:
-        if _cached is not None and clock - _cached[0] < SCHEDULE_CACHE_SECONDS:
-            return _cached[1]
-        generation = _generation
-    schedule = _read_schedule()
-    with _cache_lock:
-        if generation == _generation:
-            _cached = (clock, schedule)
-    return schedule
+    return _cache.get(_read_schedule, now=monotonic_time.monotonic())
 
 
 def _read_schedule() -> Schedule:
@@ -178,17 +167,7 @@ def _read_schedule() -> Schedule:
 
 
 def clear_schedule_cache(**_: object) -> None:
-    global _cached, _generation
-    with _cache_lock:
-        _cached = None
-        _generation += 1
-
-
-def _clear_now_and_on_commit(**_: object) -> None:
-    from django.db import transaction
-
-    clear_schedule_cache()
-    transaction.on_commit(clear_schedule_cache)
+    _cache.clear()
 
 
 def service_time_zone() -> ZoneInfo:
@@ -216,4 +195,4 @@ def connect_signals() -> None:
 
     for model in (OpeningHours, Closure):
         for signal in (post_save, post_delete):
-            signal.connect(_clear_now_and_on_commit, sender=model, dispatch_uid=f"hours-cache-{model.__name__}")
+            signal.connect(_cache.clear_now_and_on_commit, sender=model, dispatch_uid=f"hours-cache-{model.__name__}")

@@ -13,11 +13,12 @@ HelplineConfig.ready); other worker processes pick the change up within the cach
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
+
+from helpline.process_cache import ProcessCache
 
 Priority = Literal["crisis", "raised", "normal"]
 
@@ -155,10 +156,7 @@ def score_triage(answers: Mapping[str, str], catalogue: Catalogue, *, default_la
 
 # --- The catalogue from the database (I/O) -----------------------------------------------------
 
-_cache_lock = threading.Lock()
-_cached: tuple[float, Catalogue] | None = None
-# Bumped by every clear, so that a read that raced with an edit does not cache the old catalogue.
-_generation = 0
+_cache: ProcessCache[Catalogue] = ProcessCache(CATALOGUE_CACHE_SECONDS)
 
 
 def load_catalogue() -> Catalogue:
@@ -167,33 +165,11 @@ def load_catalogue() -> Catalogue:
     Cheap enough for the live path to call on every seeker connection through `sync_to_async`:
     two queries at most once a minute per process, a look-up under a lock otherwise.
     """
-    global _cached
-    now = time.monotonic()
-    with _cache_lock:
-        if _cached is not None and now - _cached[0] < CATALOGUE_CACHE_SECONDS:
-            return _cached[1]
-        generation = _generation
-    catalogue = _read_catalogue()
-    with _cache_lock:
-        if generation == _generation:
-            _cached = (now, catalogue)
-    return catalogue
+    return _cache.get(_read_catalogue, now=time.monotonic())
 
 
 def clear_catalogue_cache(**_: object) -> None:
-    global _cached, _generation
-    with _cache_lock:
-        _cached = None
-        _generation += 1
-
-
-def _clear_now_and_on_commit(**_: object) -> None:
-    from django.db import transaction
-
-    # Now, for this process's next read; and again after the commit, in case a read in another
-    # thread saw the old rows between the save and the commit.
-    clear_catalogue_cache()
-    transaction.on_commit(clear_catalogue_cache)
+    _cache.clear()
 
 
 def _read_catalogue() -> Catalogue:
@@ -251,4 +227,4 @@ def connect_signals() -> None:
 
     for model in (TriageQuestion, TriageOption):
         for signal in (post_save, post_delete):
-            signal.connect(_clear_now_and_on_commit, sender=model, dispatch_uid=f"triage-cache-{model.__name__}")
+            signal.connect(_cache.clear_now_and_on_commit, sender=model, dispatch_uid=f"triage-cache-{model.__name__}")
