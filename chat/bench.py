@@ -132,7 +132,7 @@ class Bench:
     def prepare(self) -> None:
         subprocess.run([self.python, "manage.py", "migrate", "--noinput", "-v0"], cwd=REPO, env=self.env("S1"),
                        check=True)
-        wanted = max(self.args.pairs, self.args.claim_counsellors, max(self.args.ladder_pairs))
+        wanted = max(self.args.pairs, self.args.claim_counsellors, max(self.args.ladder_pairs, default=0))
         if self.args.only:
             wanted = self.args.claim_counsellors
         print(f"provisioning {wanted} counsellors ...", flush=True)
@@ -171,7 +171,7 @@ class Bench:
             runs["ladder"] = ladder
             good = [s["throughput_per_second"] for s in ladder if passed(s)]
             runs["max_throughput_p99_100ms"] = max(good) if good else 0.0
-            if kind != "B0":
+            if kind != "B0" and args.claim_chats and args.claim_counsellors:
                 runs["claim"] = self.loadtest(kind, ports, pids, pairs=args.claim_chats,
                                               counsellors=args.claim_counsellors, rate=0, duration=0,
                                               label=f"{kind}-claim")

@@ -105,5 +105,15 @@ class ResilientRedisChannelLayer(ResilientLayerMixin, RedisChannelLayer):
     pass
 
 
+def raw_frame(data: bytes) -> dict[str, Any] | None:
+    """A relayed frame published by the store itself (chat.store.redis, RELAY_FROM_STORE): the
+    frame's JSON text as it goes to the socket, not a serialized event. It starts with `{`, which
+    neither a msgpack map nor a Fernet token (the layer's own formats) ever does."""
+    if data[:1] == b"{":
+        return {"type": "relay.text", "text": data.decode(), "kind": ""}
+    return None
+
+
 class ResilientRedisPubSubChannelLayer(ResilientLayerMixin, RedisPubSubChannelLayer):
-    pass
+    def deserialize(self, message: bytes) -> dict[str, Any]:
+        return raw_frame(message) or super().deserialize(message)  # type: ignore[no-any-return]

@@ -114,11 +114,18 @@ def rules() -> dict[str, int]:
     }
 
 
-def msg_frame(seq: int, ct: str, session: str | None = None) -> str:
-    # The hot path: ct and session were validated as base64url, so no JSON escaping is needed.
+def msg_frame_parts(seq: int, session: str | None = None) -> tuple[str, str]:
+    """A `msg` frame's text before and after the ciphertext.
+
+    The hot path: ct and session were validated as base64url, so no JSON escaping is needed."""
     if session is None:
-        return f'{{"type":"msg","seq":{seq},"ct":"{ct}"}}'
-    return f'{{"type":"msg","session":"{session}","seq":{seq},"ct":"{ct}"}}'
+        return f'{{"type":"msg","seq":{seq},"ct":"', '"}'
+    return f'{{"type":"msg","session":"{session}","seq":{seq},"ct":"', '"}'
+
+
+def msg_frame(seq: int, ct: str, session: str | None = None) -> str:
+    head, tail = msg_frame_parts(seq, session)
+    return head + ct + tail
 
 
 # --- Joining ------------------------------------------------------------------------------------
@@ -414,10 +421,16 @@ async def do_relay(*, sid: str, sender: Side, seq: int, ct: str, counsellor: int
     `get_chat_for_counsellor` makes elsewhere) and one channel-layer send; no database, no JSON
     parsing of the ciphertext, no logging. Returns a frame for the sender, None, or NOT_YOURS.
     """
-    result, peer = await store().append_frame(sid, sender, seq, ct, now=now(), counsellor=counsellor)
+    live = store()
+    head, tail = msg_frame_parts(seq, sid if sender == "s" else None)
+    if live.publishes:  # kept and delivered in one round trip
+        result, peer = await live.append_frame(sid, sender, seq, ct, now=now(), counsellor=counsellor,
+                                               publish=(head, tail))
+    else:
+        result, peer = await live.append_frame(sid, sender, seq, ct, now=now(), counsellor=counsellor)
+        if result == "ok":
+            await send_to(peer, head + ct + tail)
     if result == "ok":
-        text = msg_frame(seq, ct, sid) if sender == "s" else msg_frame(seq, ct)
-        await send_to(peer, text)
         return None
     if result == "dup":
         return None  # a resend after a reconnect; the first copy is kept
@@ -434,9 +447,11 @@ async def do_relay(*, sid: str, sender: Side, seq: int, ct: str, counsellor: int
 
 async def do_ack(*, sid: str, receiver: Side, seq: int, counsellor: int = 0) -> None:
     """The receiver has the frames up to seq. With `counsellor`, only for that counsellor's chat."""
-    channel = await store().ack_frames(sid, receiver, seq, counsellor=counsellor)
-    if channel:
-        text = protocol.frame("ack", session=sid, seq=seq) if receiver == "s" else protocol.frame("ack", seq=seq)
+    live = store()
+    text = f'{{"type":"ack","session":"{sid}","seq":{seq}}}' if receiver == "s" else f'{{"type":"ack","seq":{seq}}}'
+    if live.publishes:  # dropped and told in one round trip
+        await live.ack_frames(sid, receiver, seq, counsellor=counsellor, publish=text)
+    elif channel := await live.ack_frames(sid, receiver, seq, counsellor=counsellor):
         await send_to(channel, text)
 
 

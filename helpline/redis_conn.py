@@ -58,6 +58,25 @@ def channel_layer_hosts(
     return list(hosts)
 
 
+def store_shares_layer_server(*, url: str, hosts: list[str], sentinels: list[str]) -> bool:
+    """True when the store's Redis (REDIS_URL, else the first host) is the layer's only server.
+
+    Redis pub/sub channels span all databases of a server, so the database number does not
+    matter; several layer hosts shard channels by name, so then no single server has them all.
+    """
+    if sentinels:
+        return True  # one master holds the store, the cache and the layer
+    if len(hosts) != 1:
+        return False
+    from urllib.parse import urlsplit
+
+    def server(address: str) -> tuple[str, int, str]:
+        parts = urlsplit(address)
+        return (parts.hostname or "localhost", parts.port or 6379, parts.path if parts.scheme == "unix" else "")
+
+    return server(url or hosts[0]) == server(hosts[0])
+
+
 def cache_config(*, url: str, sentinels: list[str], master_name: str, db: int, password: str) -> dict[str, Any]:
     """Django's CACHES["default"] on one Redis, or on the Sentinel master through SentinelMasterPool."""
     if sentinels:

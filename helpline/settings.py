@@ -14,7 +14,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 from helpline.env import database_from_url, env_bool, env_int, env_list, env_secret, env_str
-from helpline.redis_conn import cache_config, channel_layer_hosts
+from helpline.redis_conn import cache_config, channel_layer_hosts, store_shares_layer_server
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("HELPLINE_VAR_DIR", str(BASE_DIR / "var")))
@@ -109,6 +109,15 @@ REDIS_SENTINEL_MASTER = env_str("REDIS_SENTINEL_MASTER", "mymaster")
 CHANNEL_LAYER_KIND = env_str("CHANNEL_LAYER", "pubsub")  # pubsub or core: measured in docs/PERFORMANCE.md
 if CHANNEL_LAYER_KIND not in ("core", "pubsub"):
     raise ImproperlyConfigured("CHANNEL_LAYER must be 'core' or 'pubsub'")
+
+# Relay in one round trip: with the pub/sub layer on the store's own Redis, the script that keeps a
+# relayed frame also publishes it to the receiving socket (docs/PERFORMANCE.md). 0 turns it off.
+RELAY_FROM_STORE = (
+    env_bool("RELAY_FROM_STORE", True)
+    and CHANNEL_LAYER_KIND == "pubsub"
+    and bool(REDIS_HOSTS or REDIS_SENTINELS)
+    and store_shares_layer_server(url=REDIS_URL, hosts=REDIS_HOSTS, sentinels=REDIS_SENTINELS)
+)
 
 # Sentinel: the master's database number, and a password for the masters (also for REDIS_HOSTS).
 REDIS_SENTINEL_DB = env_int("REDIS_SENTINEL_DB", 0, minimum=0)

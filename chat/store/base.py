@@ -127,6 +127,10 @@ class ClaimResult:
 class LiveStore(ABC):
     """The operations the live path needs; each one is a single atomic step."""
 
+    # True when the store can hand a relayed frame to the receiving socket itself, in the same step
+    # as it keeps it: a Redis store on the same server as a pub/sub channel layer (docs/PERFORMANCE.md).
+    publishes: bool = False
+
     # -- health ---------------------------------------------------------------------------------
     @abstractmethod
     async def ping(self) -> bool: ...
@@ -211,7 +215,8 @@ class LiveStore(ABC):
     # -- relay ---------------------------------------------------------------------------------------
     @abstractmethod
     async def append_frame(
-        self, sid: str, sender: Side, seq: int, ct: str, *, now: float, counsellor: int = 0
+        self, sid: str, sender: Side, seq: int, ct: str, *, now: float, counsellor: int = 0,
+        publish: tuple[str, str] | None = None,
     ) -> tuple[AppendResult, str]:
         """Keep a ciphertext frame until acknowledged. Returns the result and the receiver's channel.
 
@@ -220,13 +225,20 @@ class LiveStore(ABC):
         chat no longer exists. With `counsellor`, a counsellor's frame is refused (`not_yours`)
         unless the chat exists, is assigned and is theirs: the ownership check of
         `get_chat_for_counsellor`, done in the same step so the hot path reads the chat once.
+
+        `publish` (head, tail), only for a store whose `publishes` is true: on `ok`, the text
+        head + ct + tail goes to the receiver's channel in the same step (one round trip).
         """
 
     @abstractmethod
-    async def ack_frames(self, sid: str, receiver: Side, seq: int, *, counsellor: int = 0) -> str | None:
+    async def ack_frames(
+        self, sid: str, receiver: Side, seq: int, *, counsellor: int = 0, publish: str | None = None
+    ) -> str | None:
         """The receiver has processed frames up to seq: drop them. Returns the sender's channel.
 
-        With `counsellor`, nothing happens (None) unless the chat is assigned to that counsellor."""
+        With `counsellor`, nothing happens (None) unless the chat is assigned to that counsellor.
+        `publish`, only for a store whose `publishes` is true: text for the sender's channel, sent
+        in the same step."""
 
     @abstractmethod
     async def pending_frames(self, sid: str, sender: Side) -> list[tuple[int, str]]:

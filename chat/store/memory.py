@@ -227,7 +227,8 @@ class MemoryStore(LiveStore):
 
     # -- relay ---------------------------------------------------------------------------------------
     async def append_frame(
-        self, sid: str, sender: Side, seq: int, ct: str, *, now: float, counsellor: int = 0
+        self, sid: str, sender: Side, seq: int, ct: str, *, now: float, counsellor: int = 0,
+        publish: tuple[str, str] | None = None,
     ) -> tuple[AppendResult, str]:
         chat = self.chats.get(sid)
         if counsellor and (chat is None or chat.counsellor != counsellor or chat.state == "queued"):
@@ -248,7 +249,9 @@ class MemoryStore(LiveStore):
             chat.last_seeker_activity = now
         return "ok", receiver_channel
 
-    async def ack_frames(self, sid: str, receiver: Side, seq: int, *, counsellor: int = 0) -> str | None:
+    async def ack_frames(
+        self, sid: str, receiver: Side, seq: int, *, counsellor: int = 0, publish: str | None = None
+    ) -> str | None:
         chat = self.chats.get(sid)
         if chat is None or (counsellor and (chat.counsellor != counsellor or chat.state == "queued")):
             return None

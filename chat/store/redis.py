@@ -218,6 +218,8 @@ end
 local fk = P..'f:'..sid..':'..sender
 redis.call('ZADD', fk, seq, seq..'|'..ct)
 redis.call('EXPIRE', fk, ttl)
+-- A store on the channel layer's Redis delivers in the same step (chat.layers.raw_frame).
+if ARGV[8] and c[3] and c[3] ~= '' then redis.call('PUBLISH', c[3], ARGV[8]..ct..ARGV[9]) end
 return {'ok', c[3] or ''}
 """
 
@@ -231,6 +233,7 @@ local channel = c[1]
 if not channel then return false end
 if uid ~= '0' and (c[2] == 'queued' or c[3] ~= uid) then return false end
 redis.call('ZREMRANGEBYSCORE', P..'f:'..sid..':'..sender, '-inf', seq)
+if ARGV[5] and channel ~= '' then redis.call('PUBLISH', channel, ARGV[5]) end
 return channel
 """
 
@@ -367,9 +370,11 @@ class FairBlockingConnectionPool(aioredis.BlockingConnectionPool):
 
 
 class RedisStore(LiveStore):
-    def __init__(self, url: str | None = None) -> None:
+    def __init__(self, url: str | None = None, *, publishes: bool | None = None) -> None:
         # An explicit URL (tests, benchmarks) wins; otherwise follow the settings, Sentinel included.
         self.url = url
+        # Publishing relayed frames from the store needs the channel layer on the same Redis.
+        self.publishes = bool(settings.RELAY_FROM_STORE) if publishes is None else publishes
         self._clients: dict[int, tuple[aioredis.Redis, dict[str, Any]]] = {}
         self._batch: _ClaimBatch | None = None
 
@@ -595,14 +600,23 @@ class RedisStore(LiveStore):
     # -- relay ---------------------------------------------------------------------------------------
     @_unavailable_on_connection_errors
     async def append_frame(
-        self, sid: str, sender: Side, seq: int, ct: str, *, now: float, counsellor: int = 0
+        self, sid: str, sender: Side, seq: int, ct: str, *, now: float, counsellor: int = 0,
+        publish: tuple[str, str] | None = None,
     ) -> tuple[AppendResult, str]:
-        result = await self._run("append", sid, sender, seq, ct, now, settings.LIVE_TTL_SECONDS, counsellor)
+        args: list[Any] = [sid, sender, seq, ct, now, settings.LIVE_TTL_SECONDS, counsellor]
+        if publish is not None and self.publishes:
+            args.extend(publish)
+        result = await self._run("append", *args)
         return _text(result[0]), _text(result[1])  # type: ignore[return-value]
 
     @_unavailable_on_connection_errors
-    async def ack_frames(self, sid: str, receiver: Side, seq: int, *, counsellor: int = 0) -> str | None:
-        channel = await self._run("ack", sid, receiver, seq, counsellor)
+    async def ack_frames(
+        self, sid: str, receiver: Side, seq: int, *, counsellor: int = 0, publish: str | None = None
+    ) -> str | None:
+        args: list[Any] = [sid, receiver, seq, counsellor]
+        if publish is not None and self.publishes:
+            args.append(publish)
+        channel = await self._run("ack", *args)
         return _text(channel) if channel else None
 
     @_unavailable_on_connection_errors
