@@ -35,3 +35,10 @@ import gc  # noqa: E402
 
 gc.collect()
 gc.freeze()
+# A worker holding a thousand chats keeps a few million objects alive, and the default thresholds
+# (700, 10, 10) walk all of them in a full collection every few seconds under load: 100-550 ms
+# pauses that were the whole of the relay's p99 (docs/PERFORMANCE.md, "Garbage collection").
+# Larger young generations let most per-message objects die before a collection and make full
+# collections rare (about every 100 million allocations) without turning them off: cyclic
+# garbage is still freed.
+gc.set_threshold(50_000, 20, 100)
