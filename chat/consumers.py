@@ -12,9 +12,9 @@ from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from chat import flood, health, janitor, live, protocol
+from chat import flood, health, janitor, live, positions, protocol
 from chat.access import StaffIdentity, refresh_staff_session, socket_staff_identity
-from chat.store.base import Presence, StoreUnavailable
+from chat.store.base import Chat, Presence, StoreUnavailable
 from helpline.addresses import scope_address_key
 
 logger = logging.getLogger(__name__)
@@ -228,7 +228,6 @@ class SeekerConsumer(BaseConsumer):
         self.sid: str | None = None
         self.state = "new"  # new | queued | chat | ended
         self.feedback_sent = False
-        self.position_task: asyncio.Task[None] | None = None
         self.addr = await scope_address_key(self.scope)
         await self.accept()
         try:
@@ -263,30 +262,17 @@ class SeekerConsumer(BaseConsumer):
         elif self.state == "queued":
             self.start_position_updates()
 
-    # -- position updates ------------------------------------------------------------------------
-    def start_position_updates(self) -> None:
-        if self.position_task is None or self.position_task.done():
-            self.position_task = asyncio.get_running_loop().create_task(self.position_updates())
+    # -- position updates (chat.positions computes them for every waiting socket at once) -----------
+    def start_position_updates(self, chat: Chat | None = None, told: tuple[int, int | None] | None = None) -> None:
+        if self.sid is not None:
+            positions.board().watch(self.channel_name, self.sid, self.send_position, chat, told)
 
     def stop_position_updates(self) -> None:
-        if self.position_task is not None:
-            self.position_task.cancel()
-            self.position_task = None
+        positions.board().unwatch(self.channel_name)
 
-    async def position_updates(self) -> None:
-        last: tuple[int, int | None] | None = None
-        while self.state == "queued" and self.sid:
-            await asyncio.sleep(1.0)
-            try:
-                chat = await live.store().get_chat(self.sid)
-                if chat is None or chat.state != "queued":
-                    return
-                current = await live.queue_position(chat)
-            except StoreUnavailable:
-                continue
-            if current != last:
-                last = current
-                await self.send(text_data=protocol.frame("queue", position=current[0], eta_seconds=current[1]))
+    async def send_position(self, text: str) -> None:
+        if self.state == "queued":  # not after `assigned` or `ended`, whatever the board computed
+            await self.send(text_data=text)
 
     # -- frames --------------------------------------------------------------------------------------
     def need_chat(self) -> bool:
@@ -300,7 +286,7 @@ class SeekerConsumer(BaseConsumer):
         await self.send_frames(outcome.frames)
         if outcome.chat is not None:
             self.sid, self.state = outcome.chat.sid, "queued"
-            self.start_position_updates()
+            self.start_position_updates(outcome.chat, outcome.position)
         elif outcome.close_code is not None:
             self.state = "ended"
             await self.close(code=outcome.close_code)

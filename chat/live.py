@@ -136,6 +136,7 @@ class JoinOutcome:
     frames: list[str] = field(default_factory=list)
     chat: Chat | None = None
     close_code: int | None = None
+    position: tuple[int, int | None] | None = None  # the position and estimate in the frames
 
 
 async def _service_status() -> tuple[bool, Any]:
@@ -213,7 +214,7 @@ async def do_join(*, frame: protocol.Frame, channel: str, addr: str) -> JoinOutc
         await count(metrics.CRISIS_SHOWN, {"reason": result.crisis_reasons[0]})
         frames.append(protocol.frame("crisis", contacts=await _crisis_contacts(chat.language)))
     frames.append(protocol.frame("queue", position=position, eta_seconds=eta))
-    return JoinOutcome(frames, chat=chat)
+    return JoinOutcome(frames, chat=chat, position=(position, eta))
 
 
 # --- Queue position -----------------------------------------------------------------------------
@@ -249,7 +250,8 @@ def _single_flight(current: asyncio.Task[None] | None, refresh: Callable[[], Awa
     return loop.create_task(refresh())  # type: ignore[arg-type]
 
 
-async def _snapshot() -> type[_Snapshot]:
+async def snapshot() -> type[_Snapshot]:
+    """Every counsellor's presence, the queues and the mean handling time, at most a second old."""
     if now() - _Snapshot.at > 1.0:
         _Snapshot.refreshing = _single_flight(_Snapshot.refreshing, _refresh_snapshot)
         await asyncio.shield(_Snapshot.refreshing)
@@ -257,7 +259,7 @@ async def _snapshot() -> type[_Snapshot]:
 
 
 async def queue_position(chat: Chat, *, extra_ahead: int = 0, assume_queued: bool = True) -> tuple[int, int | None]:
-    snap = await _snapshot()
+    snap = await snapshot()
     keys = shared_queue_keys(snap.presences, chat.language, chat.pathway, snap.queue_keys)
     ahead = await store().queue_counts_before(chat.score, keys)
     position = ahead + 1 + extra_ahead
@@ -719,3 +721,8 @@ async def queue_summary_frame() -> str:
         _QueueSummaryCache.refreshing = _single_flight(_QueueSummaryCache.refreshing, _refresh_queue_summary)
         await asyncio.shield(_QueueSummaryCache.refreshing)
     return _QueueSummaryCache.text
+
+
+def forget_caches() -> None:
+    """Drop this process's second-old snapshots (tests that swap the store between cases)."""
+    _Snapshot.at = _QueueSummaryCache.at = 0.0

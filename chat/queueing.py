@@ -9,7 +9,8 @@ A chat whose counsellor was lost goes back to the head of the queue (REQUEUE_BOO
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from bisect import bisect_left
+from collections.abc import Iterable, Mapping, Sequence
 
 from chat.store.base import Presence
 
@@ -47,6 +48,11 @@ def shared_queue_keys(
         if any(p.serves(lang, path) for p in serving):
             keys.add(key)
     return sorted(keys)
+
+
+def ahead_of(score: float, scores: Mapping[str, Sequence[float]], queue_keys: Iterable[str]) -> int:
+    """How many of these (sorted) queue scores are ahead of `score`: its position minus one."""
+    return sum(bisect_left(scores.get(key, ()), score) for key in queue_keys)
 
 
 def capacity(presences: Iterable[Presence], language: str, pathway: str) -> int:

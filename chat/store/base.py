@@ -180,6 +180,11 @@ class LiveStore(ABC):
         """How many queued chats in these queues are ahead of `score`."""
 
     @abstractmethod
+    async def queue_scores(self, queue_keys: list[str], *, below: float) -> dict[str, list[float]]:
+        """The scores under `below` in each of these queues, lowest first: one read from which a
+        worker computes the positions of all its waiting seekers (chat.positions)."""
+
+    @abstractmethod
     async def queue_keys(self) -> list[str]:
         """The "language:pathway" queues that have been used."""
 

@@ -182,6 +182,14 @@ class MemoryStore(LiveStore):
         keys = set(queue_keys)
         return sum(1 for sid, s in self.queue.items() if s < score and self.chats[sid].queue_key in keys)
 
+    async def queue_scores(self, queue_keys: list[str], *, below: float) -> dict[str, list[float]]:
+        found: dict[str, list[float]] = {key: [] for key in queue_keys}
+        for sid, score in self.queue.items():
+            key = self.chats[sid].queue_key
+            if score < below and key in found:
+                found[key].append(score)
+        return {key: sorted(scores) for key, scores in found.items()}
+
     async def queue_keys(self) -> list[str]:
         return sorted(self.known_queues)
 

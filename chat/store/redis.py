@@ -237,6 +237,17 @@ if ARGV[5] and channel ~= '' then redis.call('PUBLISH', channel, ARGV[5]) end
 return channel
 """
 
+_QUEUE_SCORES = """
+local out = {}
+for i = 2, #ARGV do
+  local flat = redis.call('ZRANGEBYSCORE', P..'q:'..ARGV[i], '-inf', '('..ARGV[1], 'WITHSCORES')
+  local scores = {}
+  for j = 2, #flat, 2 do scores[#scores + 1] = flat[j] end
+  out[#out + 1] = scores
+end
+return out
+"""
+
 _POP_DUE = """
 local due = redis.call('ZRANGEBYSCORE', P..'deadlines', '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
 if #due > 0 then redis.call('ZREM', P..'deadlines', unpack(due)) end
@@ -252,7 +263,8 @@ return n
 _SCRIPTS = {
     "create": _CREATE, "update": _UPDATE, "end": _END, "claim": _CLAIM, "assign": _ASSIGN,
     "requeue": _REQUEUE, "restart": _RESTART, "set_presence": _SET_PRESENCE, "update_presence": _UPDATE_PRESENCE,
-    "file_wrapup": _FILE_WRAPUP, "append": _APPEND, "ack": _ACK, "pop_due": _POP_DUE, "hit": _HIT,
+    "file_wrapup": _FILE_WRAPUP, "append": _APPEND, "ack": _ACK, "queue_scores": _QUEUE_SCORES,
+    "pop_due": _POP_DUE, "hit": _HIT,
 }
 
 _P = ParamSpec("_P")
@@ -531,6 +543,13 @@ class RedisStore(LiveStore):
                 pipe.zcount(P + "q:" + key, "-inf", f"({score}")
             counts = await pipe.execute()
         return int(sum(counts))
+
+    @_unavailable_on_connection_errors
+    async def queue_scores(self, queue_keys: list[str], *, below: float) -> dict[str, list[float]]:
+        if not queue_keys:
+            return {}
+        found = await self._run("queue_scores", repr(float(below)), *queue_keys)
+        return {key: [float(score) for score in scores] for key, scores in zip(queue_keys, found, strict=True)}
 
     async def _chats(self, sids: list[Any]) -> list[Chat]:
         if not sids:

@@ -245,6 +245,30 @@ async def test_it_refuses_to_take_a_chat_while_on_a_break(live: LiveStore, couns
     await worker.close()
 
 
+async def test_waiting_seekers_move_up_together_and_hear_nothing_more_once_taken(
+    live: LiveStore, root_public: bytes, counsellor: ProvisionedCounsellor
+) -> None:
+    seekers = [Seeker(root_public) for _ in range(4)]
+    for seeker in seekers:
+        await seeker.join({"concern": "own_thoughts"})
+        await seeker.expect("queue")
+    await seekers[1].send({"type": "leave"})
+    # One round of the board (chat.positions, once a second) tells those behind, and only them.
+    assert (await seekers[2].expect("queue", timeout=3))["position"] == 2
+    assert (await seekers[3].expect("queue", timeout=3))["position"] == 3
+    assert await seekers[0].nothing(1.2)
+    worker = Counsellor(counsellor)
+    await worker.start()
+    assert (await worker.take())["session"] == seekers[0].session
+    await seekers[0].expect("assigned")
+    assert (await seekers[2].expect("queue", timeout=3))["position"] == 1
+    assert await seekers[0].nothing(1.5)  # taken: no more positions
+    assert all(f["type"] != "queue" for f in seekers[0].seen[seekers[0].seen.index({"type": "assigned"}):])
+    for seeker in seekers:
+        await seeker.close()
+    await worker.close()
+
+
 # --- A whole chat -------------------------------------------------------------------------------------
 
 

@@ -47,9 +47,9 @@ def counting(monkeypatch: pytest.MonkeyPatch) -> CountingStore:
 
 
 async def test_it_reads_presence_once_for_a_thousand_queued_seekers_at_once(counting: CountingStore) -> None:
-    await asyncio.gather(*(live._snapshot() for _ in range(1000)))
+    await asyncio.gather(*(live.snapshot() for _ in range(1000)))
     assert counting.reads == 1
-    await live._snapshot()
+    await live.snapshot()
     assert counting.reads == 1  # fresh for a second
 
 
@@ -60,7 +60,7 @@ async def test_it_builds_the_queue_summary_once_for_every_counsellor_at_once(cou
 
 
 async def test_it_refreshes_again_when_the_snapshot_is_a_second_old(counting: CountingStore) -> None:
-    await live._snapshot()
+    await live.snapshot()
     live._Snapshot.at -= 1.5
-    await asyncio.gather(*(live._snapshot() for _ in range(10)))
+    await asyncio.gather(*(live.snapshot() for _ in range(10)))
     assert counting.reads == 2

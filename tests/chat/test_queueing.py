@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chat.queueing import capacity, queue_score, requeue_score, shared_queue_keys, wait_estimate
+from chat.queueing import ahead_of, capacity, queue_score, requeue_score, shared_queue_keys, wait_estimate
 from chat.store.base import Presence
 
 
@@ -56,3 +56,17 @@ def test_a_later_place_never_waits_less(position: int, slots: int, mean: float) 
     first = wait_estimate(position=position, slots=slots, mean_handle_seconds=mean)
     later = wait_estimate(position=position + 1, slots=slots, mean_handle_seconds=mean)
     assert first is not None and later is not None and later >= first >= 0
+
+
+@given(st.lists(st.tuples(st.sampled_from(["en:self", "de:self", "en:other"]),
+                          st.floats(min_value=0, max_value=1e9, allow_nan=False)), max_size=40),
+       st.floats(min_value=0, max_value=1e9, allow_nan=False),
+       st.sets(st.sampled_from(["en:self", "de:self", "en:other", "nl:self"])))
+def test_ahead_of_counts_exactly_the_lower_scores_in_the_given_queues(
+    queued: list[tuple[str, float]], score: float, keys: set[str]
+) -> None:
+    by_key: dict[str, list[float]] = {}
+    for key, value in queued:
+        by_key.setdefault(key, []).append(value)
+    scores = {key: sorted(values) for key, values in by_key.items()}
+    assert ahead_of(score, scores, keys) == sum(1 for key, value in queued if key in keys and value < score)

@@ -241,6 +241,15 @@ async def test_it_counts_queued_chats_ahead(store: LiveStore) -> None:
     assert await store.queue_counts_before(3.5, []) == 0
 
 
+async def test_it_reads_the_scores_ahead_in_several_queues_at_once(store: LiveStore) -> None:
+    for score, language in [(1.25, "en"), (2, "de"), (3, "en"), (4, "en"), (0.5, "nl")]:
+        await store.create_chat(new_chat(score=score, language=language), max_queue=10)
+    assert await store.queue_scores(["en:self", "de:self", "fr:self"], below=4) == {
+        "en:self": [1.25, 3.0], "de:self": [2.0], "fr:self": []}
+    assert await store.queue_scores(["en:self"], below=1.25) == {"en:self": []}  # strictly below
+    assert await store.queue_scores([], below=10) == {}
+
+
 async def test_it_hands_each_due_deadline_to_one_caller(store: LiveStore) -> None:
     await store.set_deadline("sgrace", "a" * 22, 10)
     await store.set_deadline("cgrace", "b" * 22, 20)
