@@ -33,7 +33,7 @@ from chat.queueing import (
 from chat.store import get_store
 from chat.store.base import Chat, ClaimResult, LiveStore, Presence, Side
 from helpline import metrics
-from helpline.counters import do_count
+from helpline.counters import do_count, do_count_many
 
 SEEKER_CLOSE = "seeker.close"
 logger = logging.getLogger(__name__)
@@ -77,6 +77,12 @@ async def send_to(channel: str, text: str, *, kind: str = "", **extra: Any) -> N
 
 async def count(metric: str, dims: dict[str, object] | None = None, *, n: int = 1) -> None:
     await database_sync_to_async(do_count)(metric, dims=dims, n=n)
+
+
+async def count_all(items: list[tuple[str, dict[str, object] | None]]) -> None:
+    """What one event counts, in one trip to the worker's database thread (each trip also costs a
+    connection health check, and handshakes' certificate checks wait behind them)."""
+    await database_sync_to_async(do_count_many)(items)
 
 
 # Bookkeeping that runs after the reply has gone (counters and the audit of a claim): database
@@ -205,14 +211,17 @@ async def do_join(*, frame: protocol.Frame, channel: str, addr: str) -> JoinOutc
         await count(metrics.CONTACT_ATTEMPTED, {"when": "full"})
         return JoinOutcome([protocol.frame("full")], close_code=1000)
     await arm_idle(chat.sid, queued=True, since=moment)
-    await count(metrics.CONTACT_ATTEMPTED, {"when": "open"})
-    await count(metrics.CHAT_QUEUED, {"priority": chat.priority, "pathway": chat.pathway, "language": chat.language})
+    counted: list[tuple[str, dict[str, object] | None]] = [
+        (metrics.CONTACT_ATTEMPTED, {"when": "open"}),
+        (metrics.CHAT_QUEUED, {"priority": chat.priority, "pathway": chat.pathway, "language": chat.language}),
+    ]
     if chat.source and await _valid_source(chat.source):
-        await count(metrics.LANDING_CHAT_STARTED, {"source": chat.source})
+        counted.append((metrics.LANDING_CHAT_STARTED, {"source": chat.source}))
     frames = [protocol.frame("welcome", token=chat.token, session=chat.sid, rules=rules())]
     if result.crisis_reasons:
-        await count(metrics.CRISIS_SHOWN, {"reason": result.crisis_reasons[0]})
+        counted.append((metrics.CRISIS_SHOWN, {"reason": result.crisis_reasons[0]}))
         frames.append(protocol.frame("crisis", contacts=await _crisis_contacts(chat.language)))
+    await count_all(counted)
     frames.append(protocol.frame("queue", position=position, eta_seconds=eta))
     return JoinOutcome(frames, chat=chat, position=(position, eta))
 
@@ -470,20 +479,22 @@ async def do_end_chat(*, sid: str, reason: str, ended_by: str) -> Chat | None:
     chat = await store().end_chat(sid, now=moment)
     if chat is None:
         return None
+    counted: list[tuple[str, dict[str, object] | None]] = []
     if chat.state == "queued" and not chat.answered_at:
-        await count(metrics.CHAT_ABANDONED, {"priority": chat.priority, "language": chat.language})
+        counted.append((metrics.CHAT_ABANDONED, {"priority": chat.priority, "language": chat.language}))
         waited = metrics.bin_label(moment - chat.enqueued_at, metrics.WAIT_BINS)
-        await count(metrics.ABANDON_WAIT_SECONDS, {"bin": waited})
+        counted.append((metrics.ABANDON_WAIT_SECONDS, {"bin": waited}))
     elif ended_by == "dropped":
-        await count(metrics.CHAT_DROPPED, {"priority": chat.priority})
+        counted.append((metrics.CHAT_DROPPED, {"priority": chat.priority}))
     else:
-        await count(metrics.CHAT_COMPLETED, {
+        counted.append((metrics.CHAT_COMPLETED, {
             "priority": chat.priority, "pathway": chat.pathway, "language": chat.language, "ended_by": ended_by,
-        })
+        }))
     if chat.answered_at:
         duration = moment - chat.answered_at
-        await count(metrics.CHAT_DURATION_SECONDS, {"bin": metrics.bin_label(duration, metrics.DURATION_BINS)})
+        counted.append((metrics.CHAT_DURATION_SECONDS, {"bin": metrics.bin_label(duration, metrics.DURATION_BINS)}))
         await store().record_handle_time(duration)
+    await count_all(counted)
     await send_to(chat.seeker_channel, protocol.frame("ended", reason=reason), kind="ended")
     if chat.counsellor and chat.state != "queued":
         await send_to(chat.counsellor_channel, protocol.frame("ended", session=sid, reason=reason), kind="ended",
@@ -520,9 +531,10 @@ async def _announce_assignment(chat: Chat, *, first_answer: bool) -> None:
 
 
 async def _count_answer(chat: Chat, *, moment: float) -> None:
-    await count(metrics.CHAT_ANSWERED, {"priority": chat.priority, "pathway": chat.pathway,
-                                         "language": chat.language})
-    await count(metrics.WAIT_SECONDS, {"bin": metrics.bin_label(moment - chat.enqueued_at, metrics.WAIT_BINS)})
+    await count_all([
+        (metrics.CHAT_ANSWERED, {"priority": chat.priority, "pathway": chat.pathway, "language": chat.language}),
+        (metrics.WAIT_SECONDS, {"bin": metrics.bin_label(moment - chat.enqueued_at, metrics.WAIT_BINS)}),
+    ])
 
 
 async def do_take_next(*, counsellor: int) -> ClaimResult:

@@ -45,9 +45,23 @@ def do_count(
     do_count_rows(metric, rows, n=n, at=at)
 
 
+def do_count_many(items: Iterable[tuple[str, Mapping[str, object] | None]], *, at: datetime | None = None) -> None:
+    """Several `do_count(metric, dims=dims)` in one transaction: one trip to the database for
+    everything one event counts (a join, a claim, an ending)."""
+    bucket = hour_bucket(at)
+    params: list[tuple[datetime, str, str, int]] = []
+    for metric, dims in items:
+        rows = [""] + [dimension(name, value) for name, value in (dims or {}).items() if value not in (None, "")]
+        params.extend((bucket, metric, dim, 1) for dim in rows)
+    _upsert(params)
+
+
 def do_count_rows(metric: str, dimensions: Iterable[str], *, n: int = 1, at: datetime | None = None) -> None:
     bucket = hour_bucket(at)
-    params = [(bucket, metric, dim, n) for dim in dimensions]
+    _upsert([(bucket, metric, dim, n) for dim in dimensions])
+
+
+def _upsert(params: list[tuple[datetime, str, str, int]]) -> None:
     if not params:
         return
     # The same SQL works on PostgreSQL and SQLite (3.24+): an insert that adds on conflict.
