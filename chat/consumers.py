@@ -463,6 +463,12 @@ class CounsellorConsumer(BaseConsumer):
             self.sessions.discard(sid)
         await self.send(text_data=event["text"])
 
+    async def send_chat(self, text: str) -> None:
+        """A `chat` frame for a chat this socket just took (what relay_text does for one sent here)."""
+        if sid := chat_session(text):
+            self.sessions.add(sid)
+        await self.send(text_data=text)
+
     async def tick(self) -> None:
         """Push the queue summary (and, to supervisors, the floor) when it changes, at most each 2 s."""
         last_summary = last_floor = ""
@@ -509,7 +515,7 @@ class CounsellorConsumer(BaseConsumer):
         await audit(self.staff, "counsellor.status", frame["state"])
 
     async def on_take_next(self, frame: protocol.Frame) -> None:
-        result = await live.do_take_next(counsellor=self.uid)
+        result = await live.do_take_next(counsellor=self.uid, reply=self.send_chat)
         if result.chat is not None:
             # The audit names the counsellor and the chat's priority, never the chat itself. It is
             # written after the reply, like the claim's counters (docs/PERFORMANCE.md).

@@ -521,10 +521,18 @@ def chat_frame(chat: Chat, *, moment: float) -> str:
     )
 
 
-async def _announce_assignment(chat: Chat, *, first_answer: bool) -> None:
-    # Both sides hear first; the counters (database writes) run after, off the claim's critical path.
+async def _announce_assignment(chat: Chat, *, first_answer: bool, reply: Callable[[str], Awaitable[None]] | None = None
+                               ) -> None:
+    """Both sides hear first; the counters (database writes) run after, off the claim's critical path.
+
+    `reply` sends the `chat` frame straight to the counsellor's socket when that socket asked for
+    the chat (take_next): the frame does not go out through Redis and back to the same worker."""
     moment = now()
-    await send_to(chat.counsellor_channel, chat_frame(chat, moment=moment), kind="chat", session=chat.sid)
+    text = chat_frame(chat, moment=moment)
+    if reply is not None:
+        await reply(text)
+    else:
+        await send_to(chat.counsellor_channel, text, kind="chat", session=chat.sid)
     await send_to(chat.seeker_channel, protocol.frame("assigned"), kind="assigned")
     if first_answer:
         after_reply(_count_answer(chat, moment=moment))
@@ -537,11 +545,12 @@ async def _count_answer(chat: Chat, *, moment: float) -> None:
     ])
 
 
-async def do_take_next(*, counsellor: int) -> ClaimResult:
+async def do_take_next(*, counsellor: int, reply: Callable[[str], Awaitable[None]]) -> ClaimResult:
+    """The counsellor asks for the next chat; `reply` sends its `chat` frame to the asking socket."""
     result = await store().claim_next(counsellor, now=now())
     if result.chat is not None:
         chat = result.chat
-        await _announce_assignment(chat, first_answer=chat.answered_at == chat.assigned_at)
+        await _announce_assignment(chat, first_answer=chat.answered_at == chat.assigned_at, reply=reply)
     return result
 
 
