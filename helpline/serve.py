@@ -10,7 +10,9 @@ It refuses --access-log and -v/--verbosity, and always serves helpline.asgi:appl
 
 from __future__ import annotations
 
+import asyncio
 import sys
+from typing import Any
 
 from daphne.cli import CommandLineInterface
 
@@ -26,7 +28,27 @@ def daphne_arguments(argv: list[str]) -> list[str]:
     return ["--verbosity", "0", *args, APPLICATION]
 
 
+# How long a stopping worker waits for the bookkeeping it started after replies (chat.live.after_reply:
+# the counters and audit of a claim), so that a restart does not lose it.
+SETTLE_SECONDS = 5.0
+
+
+def settle_on_shutdown() -> Any:
+    """Twisted "before shutdown" trigger: a Deferred that fires once chat.live has written what it
+    started after its replies (or after SETTLE_SECONDS), so SIGTERM loses no counter or audit row."""
+    from twisted.internet import defer
+
+    live = sys.modules.get("chat.live")
+    if live is None:
+        return None
+    future = asyncio.ensure_future(asyncio.wait_for(live.settle(), SETTLE_SECONDS))
+    return defer.Deferred.fromFuture(future).addErrback(lambda failure: None)
+
+
 def main(argv: list[str] | None = None) -> None:
+    from twisted.internet import reactor  # Daphne has installed its asyncio reactor by now
+
+    reactor.addSystemEventTrigger("before", "shutdown", settle_on_shutdown)  # type: ignore[attr-defined,arg-type]
     CommandLineInterface().run(daphne_arguments(sys.argv[1:] if argv is None else argv))
 
 

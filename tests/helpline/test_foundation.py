@@ -192,3 +192,22 @@ def test_it_refuses_to_run_daphne_with_an_access_log() -> None:
     with pytest.raises(SystemExit):
         daphne_arguments(["-v", "2"])
     assert daphne_arguments(["--port", "9"]) == ["--verbosity", "0", "--port", "9", "helpline.asgi:application"]
+
+
+async def test_a_stopping_worker_first_writes_what_it_started_after_replies() -> None:
+    import asyncio
+
+    from chat import live
+    from helpline.serve import settle_on_shutdown
+
+    written: list[str] = []
+
+    async def bookkeeping() -> None:
+        await asyncio.sleep(0.2)
+        written.append("claim audit")
+
+    live.after_reply(bookkeeping())
+    deferred = settle_on_shutdown()
+    assert written == []
+    await deferred.asFuture(asyncio.get_running_loop())
+    assert written == ["claim audit"]
