@@ -16,8 +16,9 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.http import HttpRequest
 
 _KEY_NAME = "helpline:address-hmac-key"
@@ -50,12 +51,37 @@ def _current_key() -> bytes:
     return bytes.fromhex(key) if key else _ProcessKey.get()
 
 
+class _SocketKey:
+    """The key for websocket connections, read through one cache object per process.
+
+    `django.core.cache.cache` is a different backend object in every asyncio task, and each
+    socket's consumer is a task: reading the key through it from a consumer opened a Redis pool
+    (and two connections) per socket and kept them for the socket's life: 4,002 Redis
+    connections and 131 MB of parser buffers for 2,000 idle sockets (docs/PERFORMANCE.md).
+    """
+
+    backend: Any = None
+    config: Any = None
+
+    @classmethod
+    def cache(cls) -> Any:
+        config = settings.CACHES["default"]
+        if cls.backend is None or cls.config is not config:  # tests change CACHES
+            cls.backend, cls.config = caches.create_connection("default"), config
+        return cls.backend
+
+    @classmethod
+    def read(cls) -> bytes:
+        shared = cls.cache()
+        key = shared.get(_KEY_NAME)
+        if key is None:
+            shared.add(_KEY_NAME, _new_key(), timeout=settings.RATELIMIT_KEY_ROTATE_SECONDS)
+            key = shared.get(_KEY_NAME)
+        return bytes.fromhex(key) if key else _ProcessKey.get()
+
+
 async def _acurrent_key() -> bytes:
-    key = await cache.aget(_KEY_NAME)
-    if key is None:
-        await cache.aadd(_KEY_NAME, _new_key(), timeout=settings.RATELIMIT_KEY_ROTATE_SECONDS)
-        key = await cache.aget(_KEY_NAME)
-    return bytes.fromhex(key) if key else _ProcessKey.get()
+    return await sync_to_async(_SocketKey.read, thread_sensitive=False)()
 
 
 def _digest(key: bytes, address: str) -> str:
