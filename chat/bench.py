@@ -295,7 +295,7 @@ class Bench:
                 continue
             self.flush_redis()
             ports = [free_port() for _ in range(workers)]
-            processes = [self.start("S2", port) for port in ports]
+            processes = [self.start("S3", port) for port in ports]
             try:
                 time.sleep(2)
                 before = [sample_process(p.pid) for p in processes]

@@ -4,12 +4,16 @@ matters beyond the socket, logs a frame, or reads an address (only the keyed has
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from channels.consumer import get_handler_name
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.layers import get_channel_layer
 from django.conf import settings
 
 from chat import flood, health, janitor, live, positions, protocol
@@ -73,6 +77,45 @@ MAX_BACKLOG = 2000
 FLOOD_BURSTS = 3
 
 
+async def dispatch_from(sources: list[Callable[[], Awaitable[Any]]], dispatch: Callable[[Any], Awaitable[None]]
+                        ) -> None:
+    """Hand every event from `sources` (the socket, the channel layer) to `dispatch`, one at a time.
+
+    channels.utils.await_many_dispatch does this with a new task and an `asyncio.wait` for every
+    event, four times per relayed message with its acknowledgement. Here one long-lived reader per
+    source hands its events over through a one-place box, so a source is not read further until
+    its last event was taken (Daphne's queue of unhandled frames still shows a backlog to the
+    flood check) and an event costs two wake-ups, not a task.
+    """
+    box: asyncio.Queue[tuple[Any, BaseException | None]] = asyncio.Queue(maxsize=1)
+
+    async def read(source: Callable[[], Awaitable[Any]]) -> None:
+        while True:
+            try:
+                event = await source()
+            except asyncio.CancelledError:
+                raise
+            except BaseException as exc:  # handed over, raised by the loop as await_many_dispatch does
+                await box.put((None, exc))
+                return
+            await box.put((event, None))
+
+    readers = [asyncio.ensure_future(read(source)) for source in sources]
+    try:
+        while True:
+            event, error = await box.get()
+            if error is not None:
+                raise error
+            await dispatch(event)
+    finally:
+        for reader in readers:
+            reader.cancel()
+            try:
+                await reader
+            except asyncio.CancelledError:
+                pass
+
+
 class BaseConsumer(AsyncWebsocketConsumer):
     schemas: dict[str, protocol.Schema] = {}
     throttled: int
@@ -83,7 +126,19 @@ class BaseConsumer(AsyncWebsocketConsumer):
         self.flood_seen = False
         # Under Daphne: count frames as they are parsed and stop reading a flood (chat.flood).
         flood.guard(send, allowance=self.flood_allowance, max_backlog=MAX_BACKLOG, tripped=self.flood_tripped)
-        await super().__call__(scope, receive, send)
+        # What channels.consumer.AsyncConsumer.__call__ does, with a cheaper dispatch loop.
+        self.scope = scope
+        self.channel_layer = get_channel_layer(self.channel_layer_alias)
+        self.base_send = send
+        sources = [receive]
+        if self.channel_layer is not None:
+            self.channel_name = await self.channel_layer.new_channel()
+            self.channel_receive = functools.partial(self.channel_layer.receive, self.channel_name)
+            sources.append(self.channel_receive)
+        try:
+            await dispatch_from(sources, self.dispatch)
+        except StopConsumer:
+            pass
 
     def flood_allowance(self) -> float:
         budget = getattr(self, "budget", None)

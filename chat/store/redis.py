@@ -355,11 +355,14 @@ class FairBlockingConnectionPool(aioredis.BlockingConnectionPool):
         self._turns = asyncio.Semaphore(self.max_connections)
 
     async def get_connection(self, *args: Any, **kwargs: Any) -> Any:
-        try:
-            async with asyncio.timeout(self.timeout):
-                await self._turns.acquire()
-        except TimeoutError as exc:
-            raise RedisConnectionError("No connection available.") from exc
+        if not self._turns.locked():
+            await self._turns.acquire()  # a turn is free: taken at once, no timer to arm and cancel
+        else:
+            try:
+                async with asyncio.timeout(self.timeout):
+                    await self._turns.acquire()
+            except TimeoutError as exc:
+                raise RedisConnectionError("No connection available.") from exc
         try:
             # Holding a turn means fewer than max_connections are out: one is free or can be made.
             async with self._condition:
