@@ -37,8 +37,9 @@ gc.collect()
 gc.freeze()
 # A worker holding a thousand chats keeps a few million objects alive, and the default thresholds
 # (700, 10, 10) walk all of them in a full collection every few seconds under load: 100-550 ms
-# pauses that were the whole of the relay's p99 (docs/PERFORMANCE.md, "Garbage collection").
-# Larger young generations let most per-message objects die before a collection and make full
-# collections rare (about every 100 million allocations) without turning them off: cyclic
-# garbage is still freed.
-gc.set_threshold(50_000, 20, 100)
+# pauses that were the whole of the relay's p99 (docs/PERFORMANCE.md, second round). A young
+# generation of 10,000 keeps each young collection short (a pause of a few ms: what a message
+# arriving then waits), and 50 x 1,000 of them between full collections makes those rare (about
+# every 500 million allocations) without turning them off: cyclic garbage is still freed.
+# GC_THRESHOLDS="young,middle,old" overrides them (docs/OPERATIONS.md).
+gc.set_threshold(*(int(n) for n in os.environ.get("GC_THRESHOLDS", "10000,50,1000").split(",")))
