@@ -10,6 +10,7 @@ capacity once a minute (one worker per minute, by lock) into aggregate counters.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import time
 import weakref
@@ -37,8 +38,27 @@ def ensure_running() -> None:
         _task = loop.create_task(run_forever(), name="helpline-janitor")
 
 
+# helpline/asgi.py makes the collector's full collections rare (they pause a busy worker for
+# 100-500 ms); the janitor still runs one every ten minutes, so the cyclic garbage of closed
+# sockets cannot pile up for hours in a quiet worker. At that interval a pause touches about
+# 0.1% of the time (docs/PERFORMANCE.md).
+FULL_COLLECTION_SECONDS = 600.0
+_collected_at = time.monotonic()
+
+
+def collect_when_due(moment: float) -> bool:
+    """A full garbage collection if the last one is FULL_COLLECTION_SECONDS old (monotonic time)."""
+    global _collected_at
+    if moment - _collected_at < FULL_COLLECTION_SECONDS:
+        return False
+    _collected_at = moment
+    gc.collect()
+    return True
+
+
 async def run_forever() -> None:
     while True:
+        collect_when_due(time.monotonic())
         try:
             await tick()
         except StoreUnavailable:
