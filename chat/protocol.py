@@ -27,6 +27,9 @@ CLOSE_SUPERSEDED = 4409
 CLOSE_RATE_LIMITED = 4429
 CLOSE_UNAVAILABLE = 4503
 
+# `ended.reason` (docs/PROTOCOL.md 3.5).
+ENDED_REASONS = ("seeker_left", "counsellor_ended", "seeker_lost", "idle", "blocked", "expired", "gone", "interrupted")
+
 ERROR_CODES = frozenset(
     {
         "bad_frame", "unknown_type", "too_large", "rate_limited", "not_in_chat", "not_allowed", "closed",

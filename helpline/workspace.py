@@ -208,6 +208,10 @@ WORKSPACE_STRINGS: Mapping[str, Promise] = {
     "ended_blocked": _("The chat was ended and this connection is blocked from new chats for a while."),
     "ended_expired": _("The chat has expired."),
     "ended_gone": _("The chat no longer exists."),
+    "ended_interrupted": _(
+        "The service lost this chat's live state (a restart on our side), so it could not go on. "
+        "The help-seeker was told and invited to start a new chat."
+    ),
     "ended_other": _("The chat has ended."),
     "handshake_failed": _(
         "We could not set up a secure connection with this help-seeker. The chat has been stopped; nothing was sent."

@@ -215,3 +215,15 @@ def test_an_admin_revokes_a_key_and_cannot_delete_it(admin: User, counsellor: Us
     assert key.status == "revoked"
     assert AuditEvent.objects.filter(action="identity_key_revoked", actor=admin).count() == 1
     assert client.get(f"/admin/chat/identitykey/{key.pk}/delete/").status_code == 403
+
+
+def test_every_ending_reason_the_protocol_names_has_words_in_the_workspace() -> None:
+    from chat.protocol import ENDED_REASONS
+    from helpline.workspace import WORKSPACE_STRINGS
+
+    documented = Path(__file__).resolve().parents[2] / "docs" / "PROTOCOL.md"
+    section = documented.read_text().split("### 3.5 Ending reasons", 1)[1].split("###", 1)[0]
+    assert set(re.findall(r"`([a-z_]+)`", section)) - {"ended.reason"} == set(ENDED_REASONS)
+    assert [r for r in ENDED_REASONS if f"ended_{r}" not in WORKSPACE_STRINGS] == []
+    chat_code = "".join(p.read_text() for p in (documented.parents[1] / "chat").glob("*.py"))
+    assert set(re.findall(r'reason="([a-z_]+)"', chat_code)) <= set(ENDED_REASONS)
