@@ -518,6 +518,10 @@ class CounsellorConsumer(BaseConsumer):
             self.sessions.discard(sid)
         await self.send(text_data=event["text"])
 
+    def audit_claim(self, chat: Chat) -> None:
+        """On the database thread: the audit row of a claim."""
+        write_audit(self.staff, "chat.claim", chat.priority)
+
     async def send_chat(self, text: str) -> None:
         """A `chat` frame for a chat this socket just took (what relay_text does for one sent here)."""
         if sid := chat_session(text):
@@ -570,11 +574,9 @@ class CounsellorConsumer(BaseConsumer):
         await audit(self.staff, "counsellor.status", frame["state"])
 
     async def on_take_next(self, frame: protocol.Frame) -> None:
-        result = await live.do_take_next(counsellor=self.uid, reply=self.send_chat)
-        if result.chat is not None:
-            # The audit names the counsellor and the chat's priority, never the chat itself. It is
-            # written after the reply, like the claim's counters (docs/PERFORMANCE.md).
-            live.after_reply(audit(self.staff, "chat.claim", result.chat.priority))
+        # The audit names the counsellor and the chat's priority, never the chat itself. It is
+        # written after the reply, in one database trip with the claim's counters (docs/PERFORMANCE.md).
+        result = await live.do_take_next(counsellor=self.uid, reply=self.send_chat, record=self.audit_claim)
         if result.chat is None:
             messages = {
                 "not_available": "set your status to available first",
@@ -667,18 +669,18 @@ def chat_session(text: str) -> str | None:
     return str(json.loads(text)["session"])
 
 
-async def audit(staff: StaffIdentity | None, action: str, target: str) -> None:
-    from channels.db import database_sync_to_async
+def write_audit(staff: StaffIdentity | None, action: str, target: str) -> None:
+    """An audit row for a staff socket's action (sync: on the database thread)."""
     from django.contrib.auth import get_user_model
 
     from helpline.audit import do_audit
 
-    if staff is None:
-        return
+    if staff is not None:
+        do_audit(actor=get_user_model().objects.filter(pk=staff.user_id).first(), action=action, target=target)
 
-    @database_sync_to_async
-    def write() -> None:
-        user = get_user_model().objects.filter(pk=staff.user_id).first()
-        do_audit(actor=user, action=action, target=target)
 
-    await write()
+async def audit(staff: StaffIdentity | None, action: str, target: str) -> None:
+    from channels.db import database_sync_to_async
+
+    if staff is not None:
+        await database_sync_to_async(write_audit)(staff, action, target)

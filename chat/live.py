@@ -521,12 +521,14 @@ def chat_frame(chat: Chat, *, moment: float) -> str:
     )
 
 
-async def _announce_assignment(chat: Chat, *, first_answer: bool, reply: Callable[[str], Awaitable[None]] | None = None
-                               ) -> None:
-    """Both sides hear first; the counters (database writes) run after, off the claim's critical path.
+async def _announce_assignment(chat: Chat, *, first_answer: bool, reply: Callable[[str], Awaitable[None]] | None = None,
+                               record: Callable[[Chat], None] | None = None) -> None:
+    """Both sides hear first; the database writes run after, off the claim's critical path.
 
     `reply` sends the `chat` frame straight to the counsellor's socket when that socket asked for
-    the chat (take_next): the frame does not go out through Redis and back to the same worker."""
+    the chat (take_next): the frame does not go out through Redis and back to the same worker.
+    `record(chat)` is the caller's own bookkeeping (the audit row), written on the database
+    thread in the same trip as the answer's counters."""
     moment = now()
     text = chat_frame(chat, moment=moment)
     if reply is not None:
@@ -534,23 +536,35 @@ async def _announce_assignment(chat: Chat, *, first_answer: bool, reply: Callabl
     else:
         await send_to(chat.counsellor_channel, text, kind="chat", session=chat.sid)
     await send_to(chat.seeker_channel, protocol.frame("assigned"), kind="assigned")
-    if first_answer:
-        after_reply(_count_answer(chat, moment=moment))
+    counted = _answer_counts(chat, moment=moment) if first_answer else []
+    if counted or record is not None:
+        after_reply(database_sync_to_async(_write_assignment)(chat, counted, record))
 
 
-async def _count_answer(chat: Chat, *, moment: float) -> None:
-    await count_all([
+def _answer_counts(chat: Chat, *, moment: float) -> list[tuple[str, dict[str, object] | None]]:
+    return [
         (metrics.CHAT_ANSWERED, {"priority": chat.priority, "pathway": chat.pathway, "language": chat.language}),
         (metrics.WAIT_SECONDS, {"bin": metrics.bin_label(moment - chat.enqueued_at, metrics.WAIT_BINS)}),
-    ])
+    ]
 
 
-async def do_take_next(*, counsellor: int, reply: Callable[[str], Awaitable[None]]) -> ClaimResult:
-    """The counsellor asks for the next chat; `reply` sends its `chat` frame to the asking socket."""
+def _write_assignment(chat: Chat, counted: list[tuple[str, dict[str, object] | None]],
+                      record: Callable[[Chat], None] | None) -> None:
+    if counted:
+        do_count_many(counted)
+    if record is not None:
+        record(chat)
+
+
+async def do_take_next(*, counsellor: int, reply: Callable[[str], Awaitable[None]],
+                       record: Callable[[Chat], None] | None = None) -> ClaimResult:
+    """The counsellor asks for the next chat; `reply` sends its `chat` frame to the asking socket,
+    `record(chat)` (on the database thread, after the reply) is the caller's audit of the claim."""
     result = await store().claim_next(counsellor, now=now())
     if result.chat is not None:
         chat = result.chat
-        await _announce_assignment(chat, first_answer=chat.answered_at == chat.assigned_at, reply=reply)
+        await _announce_assignment(chat, first_answer=chat.answered_at == chat.assigned_at, reply=reply,
+                                   record=record)
     return result
 
 

@@ -9,13 +9,14 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
+from asgiref.sync import sync_to_async
 
 from chat import e2ee, janitor
 from chat import live as live_path
 from chat.store.base import LiveStore
 from chat.testing import ProvisionedCounsellor
 from helpline import metrics
-from helpline.models import Counter
+from helpline.models import AuditEvent, Counter
 from tests.chat.live_helpers import Counsellor, Seeker, Socket, connect_pair
 from tests.live_fixtures import fresh_store
 
@@ -305,8 +306,11 @@ async def test_a_whole_encrypted_chat_with_wrapup_and_feedback(
     assert await live.get_chat(session) is None
     assert await live.pending_frames(session, "s") == []
     assert (await live.get_presence(counsellor.user_id)).wrapups == ()  # type: ignore[union-attr]
-    await live_path.settle()  # the claim's counters are written after its reply
+    await live_path.settle()  # the claim's counters and audit row are written after its reply
     assert await acounter(metrics.CHAT_ANSWERED) == 1
+    claims = await sync_to_async(list)(AuditEvent.objects.filter(action="chat.claim").values_list(
+        "actor_name", "target"))
+    assert claims == [(counsellor.username, "normal")]  # who and the priority, never the chat
     assert await acounter(metrics.CHAT_COMPLETED, "ended_by=counsellor") == 1
     assert await acounter(metrics.WRAPUP_FILED, "referral=therapy") == 1
     assert await acounter(metrics.FEEDBACK_GIVEN, "helpful=yes") == 1
