@@ -23,7 +23,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chat import e2ee, janitor, protocol
-from chat.certificates import generate_root_key, write_public_key
 from chat.store import get_store
 from chat.testing import ProvisionedCounsellor, provision_counsellor
 from helpline.asgi import application
@@ -105,11 +104,8 @@ def _in_process(monkeypatch: pytest.MonkeyPatch, settings: Any) -> None:
 
 
 @pytest.fixture
-def root(settings: Any, tmp_path: Any) -> Any:
-    key = generate_root_key()
-    settings.ORG_ROOT_PUBLIC_KEY = tmp_path / "root.pem"
-    write_public_key(settings.ORG_ROOT_PUBLIC_KEY, key.public_key())
-    return key
+def root(org_root: Any) -> Any:
+    return org_root  # tests.live_fixtures
 
 
 @pytest.fixture
