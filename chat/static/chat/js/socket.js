@@ -106,6 +106,12 @@ export class ReconnectingSocket {
     this.timer = window.setTimeout(() => this.connect(), delay);
   }
 
+  /** Drop a pending retry (the page has nothing left to reconnect for); the socket stays as it is. */
+  cancelRetry() {
+    window.clearTimeout(this.timer);
+    this.timer = null;
+  }
+
   /** The connection is back for good (the first frame answered): the next drop starts from the shortest wait. */
   succeeded() {
     this.attempt = 0;
