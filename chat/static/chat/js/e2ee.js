@@ -1,9 +1,9 @@
 // End-to-end encryption for the helpline chat, suite v1 (docs/PROTOCOL.md).
 //
 // WebCrypto only, no dependencies. This module holds certificates and the handshake and re-exports
-// the rest of the suite, so that one import gives all of it: e2ee-bytes.js (sizes, encodings,
+// the rest of the suite, so that pages need this one module: e2ee-bytes.js (sizes, encodings,
 // primitives), e2ee-ratchet.js (messages) and e2ee-keystore.js (the keys a browser loads or keeps).
-// They import each other by relative path, which collectstatic rewrites to the content-hashed
+// They name each other by relative path, which collectstatic rewrites to the content-hashed
 // names; pages preload every one with its integrity. It mirrors the Python reference in
 // chat/e2ee.py byte for byte; tests/chat runs both against each other and against the worked
 // example in the protocol document.
