@@ -188,14 +188,17 @@ class SeekerChat {
   /** What a closed socket means: true to reconnect (and resume), false when the chat cannot go on. */
   closed(code) {
     if (this.exiting || this.phase === "stopped") return false;
-    if (code === CLOSE.SUPERSEDED) return this.fail("error", "error_superseded");
-    if (code === CLOSE.FORBIDDEN) return this.fail("error", "error_blocked");
-    if (this.phase === "ended") return false;
-    if (this.phase === "joining" && !this.token) {
-      return this.fail("error", code === CLOSE.RATE_LIMITED ? "error_rate" : "error_connect");
+    // A superseded or blocked socket is reported even after the chat has ended.
+    let failure = "";
+    if (code === CLOSE.SUPERSEDED) failure = "error_superseded";
+    else if (code === CLOSE.FORBIDDEN) failure = "error_blocked";
+    else if (this.phase === "ended") return false;
+    else if (this.phase === "joining" && !this.token) failure = code === CLOSE.RATE_LIMITED ? "error_rate" : "error_connect";
+    if (failure) {
+      this.fail("error", failure);
+      return false;
     }
-    if (this.token && ["queued", "chat", "resuming"].includes(this.phase)) return this.withinGrace();
-    return false;
+    return Boolean(this.token) && ["queued", "chat", "resuming"].includes(this.phase) && this.withinGrace();
   }
 
   withinGrace() {
