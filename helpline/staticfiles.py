@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import posixpath
+import re
 from functools import lru_cache
 
 from django.contrib.staticfiles.storage import ManifestStaticFilesStorage, staticfiles_storage
@@ -35,6 +37,41 @@ def hashed_name(name: str) -> str:
 def integrity(name: str) -> str:
     """SRI value of a static file given by its unhashed name."""
     return _integrity_for_hashed(hashed_name(name))
+
+
+# A static `import ... from "./x.js";`, `export ... from "./x.js";` or `import "./x.js";` of a
+# relative module: the forms the storage above rewrites to hashed names (the chat's modules use no other).
+_MODULE_IMPORT = re.compile(
+    r"""^\s*(?:import|export)\b[^;'"]*?\bfrom\s*["'](\.{1,2}/[^"']+)["']\s*;|^\s*import\s*["'](\.{1,2}/[^"']+)["']\s*;""",
+    re.MULTILINE,
+)
+
+
+def module_imports(source: str) -> list[str]:
+    """The relative module paths a JavaScript module imports or re-exports, in file order."""
+    return [found.group(1) or found.group(2) for found in _MODULE_IMPORT.finditer(source)]
+
+
+@lru_cache(maxsize=64)
+def module_graph(name: str) -> tuple[str, ...]:
+    """Every module that the module `name` (an unhashed static name) imports, directly or not.
+
+    Pages preload each with its integrity (templatetags/sri.py `module_script`), so the browser checks
+    imported modules as it checks the entry script (docs/THREAT_MODEL.md).
+    """
+    seen: list[str] = []
+
+    def visit(current: str) -> None:
+        with staticfiles_storage.open(current) as handle:
+            source = handle.read().decode("utf-8")
+        for relative in module_imports(source):
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(current), relative))
+            if target != name and target not in seen:
+                seen.append(target)
+                visit(target)
+
+    visit(name)
+    return tuple(seen)
 
 
 def integrity_manifest(prefixes: tuple[str, ...] = ("chat/", "helpline/js/", "resources/js/")) -> list[dict[str, str]]:

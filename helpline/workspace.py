@@ -25,6 +25,9 @@ from helpline import wrapup
 from helpline.triage import Catalogue
 
 # A shareable path on this service: /help/... or /<lang>/help/..., letters, digits and - _ / only.
+# The browser's copy is SHAREABLE_PATH_PATTERN in chat/static/chat/js/share-paths.js (the workspace
+# checks before sending, the seeker page before making a link); tests/chat/test_js_constants.py
+# fails when the two differ.
 _RESOURCE_PATH = re.compile(r"^(/[a-z]{2,3}(-[a-z0-9]{2,8})?)?/help/([a-z0-9_-]+/)*([a-z0-9_-]+/?)?$")
 MAX_SHARED_RESOURCES = 40
 

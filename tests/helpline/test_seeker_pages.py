@@ -19,6 +19,7 @@ from chat import e2ee
 from chat.certificates import load_public_key
 from helpline.hours import clear_schedule_cache
 from helpline.models import Closure, OpeningHours
+from helpline.staticfiles import module_graph
 from helpline.triage import clear_catalogue_cache
 
 pytestmark = pytest.mark.django_db
@@ -108,8 +109,9 @@ def test_it_renders_the_chat_app_with_what_the_script_needs(client: Client) -> N
     assert app["data-source"] == "poster_2024"
     assert app["data-root-key-url"] == staticfiles_storage.url("chat/keys/org-root.json")
     assert app["data-root-fingerprint"] == e2ee.fingerprint(load_public_key(settings.ORG_ROOT_PUBLIC_KEY))
-    module = next(a for t, a in tags.tags if t == "link" and a.get("rel") == "modulepreload")
-    assert module["href"] == staticfiles_storage.url("chat/js/e2ee.js")
+    preloaded = {a["href"] for t, a in tags.tags if t == "link" and a.get("rel") == "modulepreload"}
+    assert staticfiles_storage.url("chat/js/e2ee.js") in preloaded
+    assert preloaded == {staticfiles_storage.url(name) for name in module_graph("chat/js/seeker.js")}
     # The confidentiality statement, with its limit, comes first.
     assert html.index("The limits of confidentiality") < html.index('id="triage-form"')
     assert "identifies a child who is at risk" in html

@@ -1,195 +1,42 @@
 // End-to-end encryption for the helpline chat, suite v1 (docs/PROTOCOL.md).
 //
-// WebCrypto only, no dependencies, no imports: it is served as one content-hashed static file.
-// It mirrors the Python reference in chat/e2ee.py byte for byte; tests/chat runs both against
-// each other and against the worked example in the protocol document.
+// WebCrypto only, no dependencies. This module holds certificates and the handshake and re-exports
+// the rest of the suite, so that pages need this one module: e2ee-bytes.js (sizes, encodings,
+// primitives), e2ee-ratchet.js (messages) and e2ee-keystore.js (the keys a browser loads or keeps).
+// They name each other by relative path, which collectstatic rewrites to the content-hashed
+// names; pages preload every one with its integrity. It mirrors the Python reference in
+// chat/e2ee.py byte for byte; tests/chat runs both against each other and against the worked
+// example in the protocol document.
 //
 // Suite v1: ECDH P-256, ECDSA P-256 with SHA-256, HKDF-SHA-256, AES-256-GCM.
 // The help-seeker side keeps nothing: every key lives in memory and vanishes with the page.
 // The counsellor side keeps its identity key pair (private key non-extractable) and its
 // certificate in IndexedDB.
 
-const subtle = globalThis.crypto.subtle;
+import {
+  CERT_FIXED_BYTES, FROM_COUNSELLOR, FROM_SEEKER, HMAC_SHA256, MAX_CERT_BYTES, MAX_PSEUDONYM_BYTES, MAX_SEQ,
+  POINT_BYTES, ProtocolError, SERIAL_BYTES, SIGNATURE_BYTES, asBytes, b64d, b64e, checkPoint, concat, encoder,
+  exportPoint, generateEphemeral, hmac, importPoint, sessionBytes, sha256, sign, subtle, toHex, u16, u64, verify,
+} from "./e2ee-bytes.js";
+import { ChatCipher } from "./e2ee-ratchet.js";
 
-export const VERSION = 1;
-export const FROM_SEEKER = 1;
-export const FROM_COUNSELLOR = 2;
-export const POINT_BYTES = 65;
-export const SIGNATURE_BYTES = 64;
-export const SESSION_BYTES = 16;
-export const SERIAL_BYTES = 16;
-export const MAX_PSEUDONYM_BYTES = 64;
-export const CERT_FIXED_BYTES = 4 + SERIAL_BYTES + POINT_BYTES + 8 + 8 + 32 + 1;
-export const MAX_CERT_BYTES = CERT_FIXED_BYTES + MAX_PSEUDONYM_BYTES;
-export const PAD_BUCKETS = Object.freeze([256, 1024, 4096, 16384]);
-export const MAX_PLAINTEXT_BYTES = PAD_BUCKETS[PAD_BUCKETS.length - 1] - 4;
-export const TAG_BYTES = 16;
-export const MAX_CIPHERTEXT_BYTES = PAD_BUCKETS[PAD_BUCKETS.length - 1] + TAG_BYTES;
-export const MAX_SEQ = Number.MAX_SAFE_INTEGER;
+export {
+  CERT_FIXED_BYTES, DUPLICATE, FROM_COUNSELLOR, FROM_SEEKER, MAX_CERT_BYTES, MAX_CIPHERTEXT_BYTES, MAX_PLAINTEXT_BYTES,
+  MAX_PSEUDONYM_BYTES, MAX_SEQ, PAD_BUCKETS, POINT_BYTES, ProtocolError, SERIAL_BYTES, SESSION_BYTES,
+  SIGNATURE_BYTES, TAG_BYTES, VERSION, b64d, b64e, concat, exportPoint, fingerprint, formatFingerprint, fromHex,
+  generateEphemeral, importPoint, importPrivateJwk, sessionBytes, sign, toHex, verify,
+} from "./e2ee-bytes.js";
+export {
+  ChatCipher, associatedData, messageKey, nextChainKey, nonceFor, pad, unpad,
+} from "./e2ee-ratchet.js";
+export {
+  forgetIdentity, loadCertificate, loadOrCreateIdentityKey, loadRootPublicKey, saveCertificate,
+} from "./e2ee-keystore.js";
 
-const encoder = new TextEncoder();
 const CERT_MAGIC = new Uint8Array([0x48, 0x4c, 0x43, 0x01]); // "HLC" 1
 const TRANSCRIPT_MAGIC = new Uint8Array([0x48, 0x4c, 0x54, 0x01]); // "HLT" 1
-const AD_MAGIC = new Uint8Array([0x48, 0x4c, 0x4d, 0x01]); // "HLM" 1
 const HKDF_INFO = encoder.encode("helpline e2ee v1 chat keys");
 const CONFIRM_LABEL = encoder.encode("helpline e2ee v1 confirm");
-const ECDSA = { name: "ECDSA", namedCurve: "P-256" };
-const ECDSA_SHA256 = { name: "ECDSA", hash: "SHA-256" };
-const ECDH = { name: "ECDH", namedCurve: "P-256" };
-const HMAC_SHA256 = { name: "HMAC", hash: "SHA-256" };
-
-/** A refusal with a stable code (docs/PROTOCOL.md, "Client-side error codes"). */
-export class ProtocolError extends Error {
-  constructor(code, message) {
-    super(message ? `${code}: ${message}` : code);
-    this.name = "ProtocolError";
-    this.code = code;
-    this.detail = message || code;
-  }
-}
-
-/** Returned by ChatCipher.open for a frame already received (a redelivery). */
-export const DUPLICATE = Object.freeze({ duplicate: true, toString: () => "DUPLICATE" });
-
-// ------------------------------------------------------------------------------------------
-// Encodings
-
-export function concat(...parts) {
-  const total = parts.reduce((sum, part) => sum + part.length, 0);
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
-
-export function toHex(bytes) {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-export function fromHex(hex) {
-  if (typeof hex !== "string" || hex.length % 2 || /[^0-9a-fA-F]/.test(hex)) {
-    throw new ProtocolError("bad_encoding", "not hex");
-  }
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i += 1) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return out;
-}
-
-/** base64url without padding. */
-export function b64e(bytes) {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-/** Strict base64url decoding: no padding, no other alphabet, canonical trailing bits only. */
-export function b64d(text, { exact, maximum, what = "value" } = {}) {
-  if (typeof text !== "string") throw new ProtocolError("bad_encoding", `${what} must be a string`);
-  const limit = exact !== undefined ? exact : maximum;
-  if (limit !== undefined && text.length > Math.floor((limit * 4 + 2) / 3)) {
-    throw new ProtocolError("bad_encoding", `${what} is too long`);
-  }
-  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) {
-    throw new ProtocolError("bad_encoding", `${what} is not base64url`);
-  }
-  const padded = text.replace(/-/g, "+").replace(/_/g, "/") + "=".repeat((4 - (text.length % 4)) % 4);
-  const binary = atob(padded);
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i += 1) out[i] = binary.charCodeAt(i);
-  if (b64e(out) !== text) throw new ProtocolError("bad_encoding", `${what} is not canonical base64url`);
-  if (exact !== undefined && out.length !== exact) {
-    throw new ProtocolError("bad_encoding", `${what} must be ${exact} bytes`);
-  }
-  return out;
-}
-
-function u64(value) {
-  const out = new Uint8Array(8);
-  new DataView(out.buffer).setBigUint64(0, BigInt(value));
-  return out;
-}
-
-function u16(value) {
-  return new Uint8Array([(value >> 8) & 0xff, value & 0xff]);
-}
-
-export function sessionBytes(sessionId) {
-  return b64d(sessionId, { exact: SESSION_BYTES, what: "session id" });
-}
-
-function asBytes(value, what) {
-  if (value instanceof Uint8Array) return value;
-  if (value instanceof ArrayBuffer) return new Uint8Array(value);
-  if (typeof value === "string") return b64d(value, { what });
-  throw new ProtocolError("bad_encoding", `${what} must be bytes or base64url`);
-}
-
-async function sha256(data) {
-  return new Uint8Array(await subtle.digest("SHA-256", data));
-}
-
-async function hmac(keyBytes, data) {
-  const key = await subtle.importKey("raw", keyBytes, HMAC_SHA256, false, ["sign"]);
-  return new Uint8Array(await subtle.sign("HMAC", key, data));
-}
-
-function checkPoint(point, what) {
-  if (point.length !== POINT_BYTES || point[0] !== 4) {
-    throw new ProtocolError("bad_key", `${what} must be an uncompressed P-256 point`);
-  }
-}
-
-/** A public key (ECDSA verify or ECDH) from its 65-byte point; refuses points off the curve. */
-export async function importPoint(point, { usage = "verify", what = "public key" } = {}) {
-  checkPoint(point, what);
-  try {
-    if (usage === "verify") return await subtle.importKey("raw", point, ECDSA, true, ["verify"]);
-    return await subtle.importKey("raw", point, ECDH, true, []);
-  } catch (error) {
-    throw new ProtocolError("bad_key", `${what} is not a point on P-256`);
-  }
-}
-
-export async function exportPoint(publicKey) {
-  return new Uint8Array(await subtle.exportKey("raw", publicKey));
-}
-
-/** Lower-case hex SHA-256 of the uncompressed point: how keys are named everywhere. */
-export async function fingerprint(pointOrKey) {
-  const point = pointOrKey instanceof CryptoKey ? await exportPoint(pointOrKey) : asBytes(pointOrKey, "key");
-  checkPoint(point, "key");
-  return toHex(await sha256(point));
-}
-
-export function formatFingerprint(hex) {
-  return hex.match(/.{1,4}/g).join(" ");
-}
-
-/** Private key import for fixed test keys: d, x, y as base64url (a JWK). */
-export async function importPrivateJwk(jwk, usage) {
-  const full = { kty: "EC", crv: "P-256", d: jwk.d, x: jwk.x, y: jwk.y };
-  if (usage === "sign") return subtle.importKey("jwk", full, ECDSA, false, ["sign"]);
-  return subtle.importKey("jwk", full, ECDH, false, ["deriveBits"]);
-}
-
-/** A fresh ephemeral ECDH key pair; the private half cannot be exported. */
-export async function generateEphemeral() {
-  return subtle.generateKey(ECDH, false, ["deriveBits"]);
-}
-
-export async function sign(privateKey, data) {
-  return new Uint8Array(await subtle.sign(ECDSA_SHA256, privateKey, data));
-}
-
-export async function verify(publicKey, signature, data) {
-  if (signature.length !== SIGNATURE_BYTES) return false;
-  return subtle.verify(ECDSA_SHA256, publicKey, signature, data);
-}
 
 // ------------------------------------------------------------------------------------------
 // Certificates
@@ -395,233 +242,4 @@ export class CounsellorHandshake {
     this.done = true;
     return new ChatCipher(this.sessionId, FROM_COUNSELLOR, this.keys.counsellorChain, this.keys.seekerChain);
   }
-}
-
-// ------------------------------------------------------------------------------------------
-// Messages
-
-export function messageKey(chainKey) {
-  return hmac(chainKey, new Uint8Array([1]));
-}
-
-export function nextChainKey(chainKey) {
-  return hmac(chainKey, new Uint8Array([2]));
-}
-
-export function nonceFor(direction, seq) {
-  return concat(new Uint8Array([direction, 0, 0, 0]), u64(seq));
-}
-
-export function associatedData(session, direction, seq) {
-  return concat(AD_MAGIC, session, new Uint8Array([direction]), u64(seq));
-}
-
-/** uint32 length || message || zero bytes, up to the smallest bucket that fits. */
-export function pad(message) {
-  const total = message.length + 4;
-  const bucket = PAD_BUCKETS.find((size) => total <= size);
-  if (bucket === undefined) {
-    throw new ProtocolError("too_large", `a message may be at most ${MAX_PLAINTEXT_BYTES} bytes of UTF-8`);
-  }
-  const out = new Uint8Array(bucket);
-  new DataView(out.buffer).setUint32(0, message.length);
-  out.set(message, 4);
-  return out;
-}
-
-export function unpad(padded) {
-  if (!PAD_BUCKETS.includes(padded.length)) throw new ProtocolError("bad_padding", "padded length is not a bucket");
-  const length = new DataView(padded.buffer, padded.byteOffset, padded.byteLength).getUint32(0);
-  const end = 4 + length;
-  if (end > padded.length || padded.subarray(end).some((b) => b !== 0)) {
-    throw new ProtocolError("bad_padding", "padding is malformed");
-  }
-  return padded.slice(4, end);
-}
-
-async function aesKey(keyBytes, usage) {
-  return subtle.importKey("raw", keyBytes, { name: "AES-GCM" }, false, [usage]);
-}
-
-/**
- * Seals outgoing and opens incoming messages for one side of one chat. Calls are queued so that
- * concurrent seal/open calls see the chain state one after another, as in the Python reference.
- */
-export class ChatCipher {
-  constructor(sessionId, direction, sendChain, receiveChain) {
-    if (direction !== FROM_SEEKER && direction !== FROM_COUNSELLOR) throw new Error("bad direction");
-    this.sessionId = sessionId;
-    this.session = sessionBytes(sessionId);
-    this.direction = direction;
-    this.peerDirection = direction === FROM_SEEKER ? FROM_COUNSELLOR : FROM_SEEKER;
-    this.send = { key: sendChain, seq: 0 };
-    this.receive = { key: receiveChain, seq: 0 };
-    this.queue = Promise.resolve();
-  }
-
-  get sent() {
-    return this.send.seq;
-  }
-
-  get received() {
-    return this.receive.seq;
-  }
-
-  exclusive(task) {
-    const result = this.queue.then(task);
-    this.queue = result.catch(() => undefined);
-    return result;
-  }
-
-  /** { seq, ct } of the next msg frame. */
-  seal(plaintext) {
-    return this.exclusive(async () => {
-      const padded = pad(encoder.encode(plaintext));
-      const chain = this.send;
-      if (chain.seq >= MAX_SEQ) throw new ProtocolError("too_many_messages", "start a new handshake");
-      const seq = chain.seq + 1;
-      const key = await aesKey(await messageKey(chain.key), "encrypt");
-      const ct = new Uint8Array(
-        await subtle.encrypt(
-          {
-            name: "AES-GCM",
-            iv: nonceFor(this.direction, seq),
-            additionalData: associatedData(this.session, this.direction, seq),
-          },
-          key,
-          padded,
-        ),
-      );
-      const next = await nextChainKey(chain.key);
-      chain.key = next;
-      chain.seq = seq;
-      return { seq, ct: b64e(ct) };
-    });
-  }
-
-  /**
-   * The plaintext of a msg frame, DUPLICATE for one already received, or a thrown ProtocolError.
-   * On DUPLICATE or error nothing changes.
-   */
-  open(seq, ct) {
-    return this.exclusive(async () => {
-      if (!Number.isSafeInteger(seq) || seq < 1) throw new ProtocolError("bad_seq", "seq must be a whole number from 1");
-      const chain = this.receive;
-      if (seq <= chain.seq) return DUPLICATE;
-      if (seq !== chain.seq + 1) throw new ProtocolError("gap", `expected message ${chain.seq + 1}, got ${seq}`);
-      const data = b64d(ct, { maximum: MAX_CIPHERTEXT_BYTES, what: "ct" });
-      if (!PAD_BUCKETS.includes(data.length - TAG_BYTES)) {
-        throw new ProtocolError("decrypt_failed", "ciphertext length is not a bucket");
-      }
-      const key = await aesKey(await messageKey(chain.key), "decrypt");
-      let padded;
-      try {
-        padded = new Uint8Array(
-          await subtle.decrypt(
-            {
-              name: "AES-GCM",
-              iv: nonceFor(this.peerDirection, seq),
-              additionalData: associatedData(this.session, this.peerDirection, seq),
-            },
-            key,
-            data,
-          ),
-        );
-      } catch (error) {
-        throw new ProtocolError("decrypt_failed", "the message was altered or is not for this chat");
-      }
-      const message = unpad(padded);
-      let text;
-      try {
-        text = new TextDecoder("utf-8", { fatal: true }).decode(message);
-      } catch (error) {
-        throw new ProtocolError("bad_padding", "the message is not UTF-8");
-      }
-      const next = await nextChainKey(chain.key);
-      chain.key = next;
-      chain.seq = seq;
-      return text;
-    });
-  }
-}
-
-// ------------------------------------------------------------------------------------------
-// Counsellor identity, kept in IndexedDB
-
-const DB_NAME = "helpline-e2ee";
-const STORE = "identity";
-
-function openDb() {
-  return new Promise((resolve, reject) => {
-    const request = indexedDB.open(DB_NAME, 1);
-    request.onupgradeneeded = () => request.result.createObjectStore(STORE);
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
-}
-
-async function withStore(mode, action) {
-  const db = await openDb();
-  try {
-    return await new Promise((resolve, reject) => {
-      const tx = db.transaction(STORE, mode);
-      const request = action(tx.objectStore(STORE));
-      tx.oncomplete = () => resolve(request ? request.result : undefined);
-      tx.onerror = () => reject(tx.error);
-      tx.onabort = () => reject(tx.error);
-    });
-  } finally {
-    db.close();
-  }
-}
-
-async function describeIdentity(pair) {
-  const point = await exportPoint(pair.publicKey);
-  return {
-    privateKey: pair.privateKey,
-    publicKey: pair.publicKey,
-    point: b64e(point),
-    fingerprint: toHex(await sha256(point)),
-  };
-}
-
-/**
- * The counsellor's identity key pair, created on first use. The private key is generated
- * non-extractable: script can use it to sign but nobody can read it out of the browser.
- * Returns { privateKey, publicKey, point (base64url), fingerprint (hex) }.
- */
-export async function loadOrCreateIdentityKey() {
-  const stored = await withStore("readonly", (store) => store.get("key"));
-  if (stored && stored.privateKey && stored.publicKey) return describeIdentity(stored);
-  const pair = await subtle.generateKey(ECDSA, false, ["sign", "verify"]);
-  await withStore("readwrite", (store) => store.put({ privateKey: pair.privateKey, publicKey: pair.publicKey }, "key"));
-  return describeIdentity(pair);
-}
-
-/** Keeps the certificate (base64url `cert` and `sig_cert`, as sent in hs_offer) beside the key. */
-export async function saveCertificate({ cert, sig_cert: sigCert }) {
-  b64d(cert, { maximum: MAX_CERT_BYTES, what: "cert" });
-  b64d(sigCert, { exact: SIGNATURE_BYTES, what: "sig_cert" });
-  await withStore("readwrite", (store) => store.put({ cert, sig_cert: sigCert }, "certificate"));
-}
-
-export async function loadCertificate() {
-  const stored = await withStore("readonly", (store) => store.get("certificate"));
-  return stored || null;
-}
-
-/** Deletes the identity key and certificate (for example after revocation). */
-export async function forgetIdentity() {
-  await withStore("readwrite", (store) => store.clear());
-}
-
-/** Fetches the root public key asset ({ public_key, fingerprint }) and checks that they match. */
-export async function loadRootPublicKey(url) {
-  const response = await fetch(url, { credentials: "omit", cache: "no-cache" });
-  if (!response.ok) throw new ProtocolError("bad_key", "the root public key could not be loaded");
-  const asset = await response.json();
-  const point = b64d(asset.public_key, { exact: POINT_BYTES, what: "root public key" });
-  const actual = await fingerprint(point);
-  if (actual !== asset.fingerprint) throw new ProtocolError("bad_key", "the root key does not match its fingerprint");
-  return { point, fingerprint: actual };
 }

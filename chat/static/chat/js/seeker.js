@@ -8,52 +8,24 @@
 // history.replaceState, never pushState, so Back never returns to an earlier step of the chat.
 //
 // Text from the network is only ever put on the page with textContent, never as HTML.
+//
+// The class below holds the page's views, the socket and the end of a chat; its other methods live
+// beside it, one concern each: seeker-wait.js (joining and the queue), seeker-conversation.js (the
+// encrypted chat) and seeker-storage.js (the only things kept in the browser).
 
-import { DUPLICATE, ProtocolError, SeekerHandshake, loadRootPublicKey } from "./e2ee.js";
+import { CLOSE, SEEKER_RECEIVES, SEEKER_SENDS } from "./constants.js";
+import { ProtocolError, loadRootPublicKey } from "./e2ee.js";
+import { conversationMethods } from "./seeker-conversation.js";
+import { PHASE_KEY, TOKEN_KEY, recall, store } from "./seeker-storage.js";
+import { waitingMethods } from "./seeker-wait.js";
+import { ReconnectingSocket } from "./socket.js";
 
-const TOKEN_KEY = "helpline.chat.token";
-const PHASE_KEY = "helpline.chat.phase";
-const BACKOFF_MS = [500, 1000, 2000, 4000, 8000, 15000];
+const BACKOFF = { first: 500, max: 15000 };
 const DEFAULT_GRACE_SECONDS = 120;
 const RESUME_SETTLE_MS = 400;
-const MAX_MESSAGE_CHARS = 4000;
-// Links a counsellor shares become clickable only when they stay on this site's self-help pages.
-const SAFE_RESOURCE = /^\/(?:[a-z]{2}(?:-[a-z]{2})?\/)?(?:help\/|crisis(?:\/|$))[A-Za-z0-9\-._~/%?=&]*$/;
-
-function storage() {
-  try {
-    return window.sessionStorage;
-  } catch (_) {
-    return null;
-  }
-}
-
-function store(key, value) {
-  const s = storage();
-  if (!s) return;
-  try {
-    if (value) s.setItem(key, value);
-    else s.removeItem(key);
-  } catch (_) {
-    /* storage full or disabled: the chat still works, only resuming after a reload does not */
-  }
-}
-
-function recall(key) {
-  const s = storage();
-  try {
-    return s ? s.getItem(key) || "" : "";
-  } catch (_) {
-    return "";
-  }
-}
 
 export function webCryptoAvailable() {
   return Boolean(window.isSecureContext && globalThis.crypto && globalThis.crypto.subtle && window.WebSocket);
-}
-
-export function safeResourcePath(url) {
-  return typeof url === "string" && url.length <= 300 && SAFE_RESOURCE.test(url) && !url.includes("//");
 }
 
 class SeekerChat {
@@ -70,7 +42,16 @@ class SeekerChat {
     this.views = new Map();
     for (const section of root.querySelectorAll("[data-view]")) this.views.set(section.dataset.view, section);
     this.$ = (id) => document.getElementById(id);
-    this.ws = null;
+    this.socket = new ReconnectingSocket({
+      path: this.data.socketPath,
+      sends: SEEKER_SENDS,
+      receives: SEEKER_RECEIVES,
+      backoff: BACKOFF,
+      onOpen: () => this.opened(),
+      onFrame: (frame) => this.receive(frame),
+      onClose: (code) => this.closed(code),
+      onRetry: () => this.status(this.t("lost")),
+    });
     this.token = recall(TOKEN_KEY);
     this.phase = "new"; // new | joining | resuming | queued | chat | ended | stopped
     this.session = "";
@@ -79,10 +60,8 @@ class SeekerChat {
     this.cipher = null;
     this.pseudonym = "";
     this.outbox = new Map(); // seq -> { ct, item } until the counsellor acknowledges it
-    this.attempt = 0;
     this.lostSince = 0;
     this.graceSeconds = DEFAULT_GRACE_SECONDS;
-    this.reconnectTimer = null;
     this.settleTimer = null;
     this.exiting = false;
     this.hadChat = false;
@@ -192,82 +171,46 @@ class SeekerChat {
 
   // --- socket -----------------------------------------------------------------------------------
 
-  socketUrl() {
-    const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
-    return `${scheme}//${window.location.host}${this.data.socketPath}`;
-  }
-
   connect() {
     if (this.exiting) return;
-    clearTimeout(this.reconnectTimer);
-    let ws;
-    try {
-      ws = new WebSocket(this.socketUrl());
-    } catch (_) {
-      this.scheduleReconnect();
-      return;
-    }
-    this.ws = ws;
-    ws.addEventListener("open", () => this.opened(ws));
-    ws.addEventListener("message", (event) => {
-      if (ws === this.ws) this.receive(event.data);
-    });
-    ws.addEventListener("close", (event) => {
-      if (ws === this.ws) this.closed(event.code);
-    });
+    this.socket.connect();
   }
 
-  opened(ws) {
-    if (ws !== this.ws) return;
-    if (this.token) ws.send(JSON.stringify({ type: "resume", token: this.token }));
-    else if (this.pendingJoin) ws.send(JSON.stringify(this.pendingJoin));
+  opened() {
+    if (this.token) this.send({ type: "resume", token: this.token });
+    else if (this.pendingJoin) this.send(this.pendingJoin);
   }
 
   send(frame) {
-    if (this.ws && this.ws.readyState === WebSocket.OPEN) {
-      this.ws.send(JSON.stringify(frame));
-      return true;
-    }
-    return false;
+    return this.socket.send(frame);
   }
 
+  /** What a closed socket means: true to reconnect (and resume), false when the chat cannot go on. */
   closed(code) {
-    this.ws = null;
-    if (this.exiting || this.phase === "stopped") return;
-    if (code === 4409) return this.fail("error", "error_superseded");
-    if (code === 4403) return this.fail("error", "error_blocked");
-    if (this.phase === "ended") return;
-    if (this.phase === "joining" && !this.token) return this.fail("error", code === 4429 ? "error_rate" : "error_connect");
-    if (this.token && ["queued", "chat", "resuming"].includes(this.phase)) this.scheduleReconnect();
+    if (this.exiting || this.phase === "stopped") return false;
+    // A superseded or blocked socket is reported even after the chat has ended.
+    let failure = "";
+    if (code === CLOSE.SUPERSEDED) failure = "error_superseded";
+    else if (code === CLOSE.FORBIDDEN) failure = "error_blocked";
+    else if (this.phase === "ended") return false;
+    else if (this.phase === "joining" && !this.token) failure = code === CLOSE.RATE_LIMITED ? "error_rate" : "error_connect";
+    if (failure) {
+      this.fail("error", failure);
+      return false;
+    }
+    return Boolean(this.token) && ["queued", "chat", "resuming"].includes(this.phase) && this.withinGrace();
   }
 
-  scheduleReconnect() {
+  withinGrace() {
     if (!this.lostSince) this.lostSince = Date.now();
     if (Date.now() - this.lostSince > this.graceSeconds * 1000) {
       this.endLocally("ended_lost");
-      return;
+      return false;
     }
-    this.status(this.t("lost"));
-    const delay = BACKOFF_MS[Math.min(this.attempt, BACKOFF_MS.length - 1)];
-    this.attempt += 1;
-    this.reconnectTimer = setTimeout(() => this.connect(), delay);
+    return true;
   }
 
-  // --- joining ------------------------------------------------------------------------------------
-
-  join(form) {
-    const triage = {};
-    for (const [question, answer] of form.entries()) {
-      if (typeof answer === "string" && answer) triage[question] = answer;
-    }
-    this.pendingJoin = { type: "join", v: 1, lang: this.data.lang, triage };
-    if (this.data.source) this.pendingJoin.source = this.data.source;
-    this.phase = "joining";
-    this.$("queue-position").textContent = this.t("connecting");
-    this.$("queue-eta").textContent = "";
-    this.show("waiting");
-    this.connect();
-  }
+  // --- leaving ------------------------------------------------------------------------------------
 
   leave() {
     if (this.phase === "chat" || (this.phase === "resuming" && this.hadChat)) {
@@ -289,14 +232,7 @@ class SeekerChat {
 
   // --- frames ---------------------------------------------------------------------------------------
 
-  receive(text) {
-    let frame;
-    try {
-      frame = JSON.parse(text);
-    } catch (_) {
-      return;
-    }
-    if (!frame || typeof frame.type !== "string") return;
+  receive(frame) {
     const handler = this[`on_${frame.type}`];
     if (typeof handler === "function") {
       // Handlers catch what they expect; anything else must not break the page or leak detail.
@@ -312,7 +248,7 @@ class SeekerChat {
     this.session = frame.session;
     store(TOKEN_KEY, this.token);
     if (frame.rules && Number.isInteger(frame.rules.grace_seconds)) this.graceSeconds = frame.rules.grace_seconds;
-    this.attempt = 0;
+    this.socket.succeeded();
     this.lostSince = 0;
     this.status("");
     if (this.cipher) {
@@ -337,159 +273,6 @@ class SeekerChat {
     }
   }
 
-  on_queue(frame) {
-    this.phase = "queued";
-    store(PHASE_KEY, "queued");
-    const position = Number(frame.position);
-    this.$("queue-position").textContent =
-      position <= 1 ? this.t("position_next") : this.t("position", { position });
-    const eta = frame.eta_seconds;
-    let etaText;
-    if (eta === null || eta === undefined || !Number.isFinite(eta)) etaText = this.t("eta_unknown");
-    else if (eta < 60) etaText = this.t("eta_soon");
-    else if (eta < 120) etaText = this.t("eta_one");
-    else etaText = this.t("eta_minutes", { minutes: Math.round(eta / 60) });
-    this.$("queue-eta").textContent = etaText;
-    if (this.current !== "waiting") this.show("waiting");
-  }
-
-  on_crisis(frame) {
-    const list = this.$("crisis-contacts");
-    list.replaceChildren();
-    for (const contact of Array.isArray(frame.contacts) ? frame.contacts : []) {
-      const item = document.createElement("li");
-      const name = document.createElement("strong");
-      name.textContent = String(contact.name || "");
-      item.append(name);
-      if (contact.phone) {
-        item.append(" ");
-        const phone = document.createElement("a");
-        const digits = String(contact.phone).replace(/[^0-9+]/g, "");
-        if (digits) phone.href = `tel:${digits}`;
-        phone.textContent = String(contact.phone);
-        item.append(phone);
-      }
-      if (contact.hours) item.append(` (${String(contact.hours)})`);
-      list.append(item);
-    }
-    this.$("crisis-panel").hidden = false;
-  }
-
-  on_assigned() {
-    clearTimeout(this.settleTimer);
-    this.enterChat();
-    this.startHandshake();
-  }
-
-  enterChat() {
-    this.phase = "chat";
-    store(PHASE_KEY, "chat");
-    this.dropKeys();
-    this.setComposer(false);
-    this.$("chat-with").textContent = this.t("connecting");
-    this.$("peer-status").hidden = true;
-    this.show("chat");
-  }
-
-  async startHandshake() {
-    this.handshake = new SeekerHandshake(this.session, this.rootKey.point, []);
-    const eph = await this.handshake.init();
-    this.send({ type: "hs_init", eph });
-  }
-
-  async on_hs_offer(frame) {
-    const handshake = this.handshake;
-    if (!handshake) return;
-    try {
-      handshake.revoked = await this.revocationList();
-      const { mac, cipher } = await handshake.acceptOffer(frame);
-      if (handshake !== this.handshake) return;
-      this.cipher = cipher;
-      this.hadChat = true;
-      this.pseudonym = handshake.certificate.pseudonym;
-      this.send({ type: "hs_confirm", mac });
-    } catch (_) {
-      this.certificateFailed();
-      return;
-    }
-    this.$("chat-with").textContent = this.t("chatting_with", { name: this.pseudonym });
-    this.system(this.t("joined", { name: this.pseudonym }));
-    this.setComposer(true);
-  }
-
-  async revocationList() {
-    const response = await fetch(this.data.revokedUrl, { credentials: "omit", cache: "no-store" });
-    if (!response.ok) throw new ProtocolError("certificate_revoked", "the revocation list could not be loaded");
-    const body = await response.json();
-    if (!body || !Array.isArray(body.revoked)) throw new ProtocolError("certificate_revoked", "bad revocation list");
-    return body.revoked.map((item) => String(item).toLowerCase());
-  }
-
-  certificateFailed() {
-    this.send({ type: "leave" });
-    this.dropKeys();
-    this.forget();
-    this.stop();
-    this.show("certfail");
-  }
-
-  async on_msg(frame) {
-    const cipher = this.cipher;
-    if (!cipher) return;
-    let text;
-    try {
-      text = await cipher.open(frame.seq, frame.ct);
-    } catch (_) {
-      this.securityStop();
-      return;
-    }
-    if (cipher !== this.cipher) return;
-    this.send({ type: "ack", seq: frame.seq });
-    if (text === DUPLICATE) return;
-    let envelope;
-    try {
-      envelope = JSON.parse(text);
-    } catch (_) {
-      return;
-    }
-    if (!envelope || typeof envelope !== "object") return;
-    if (envelope.t === "text" && typeof envelope.body === "string") this.incoming(envelope.body);
-    else if (envelope.t === "resource" && typeof envelope.url === "string") this.incomingResource(envelope);
-  }
-
-  on_ack(frame) {
-    const upTo = Number(frame.seq);
-    for (const [seq, entry] of this.outbox) {
-      if (seq <= upTo) {
-        this.markStatus(entry, "delivered");
-        this.outbox.delete(seq);
-      }
-    }
-  }
-
-  on_peer(frame) {
-    this.$("peer-status").hidden = frame.state !== "reconnecting";
-  }
-
-  on_requeued() {
-    this.notDelivered();
-    this.dropKeys();
-    this.setComposer(false);
-    this.phase = "queued";
-    store(PHASE_KEY, "queued");
-    this.system(this.t("requeued"));
-    this.$("queue-position").textContent = this.t("requeued");
-    this.$("queue-eta").textContent = "";
-    this.show("waiting");
-  }
-
-  on_idle_warning(frame) {
-    const seconds = Number(frame.seconds) || 0;
-    const minutes = Math.round(seconds / 60);
-    this.$("idle-text").textContent = minutes >= 1 ? this.t("idle", { minutes }) : this.t("idle_soon");
-    this.$("idle-warning").hidden = false;
-  }
-
   on_ended(frame) {
     const reasons = {
       counsellor_ended: "ended_counsellor",
@@ -504,7 +287,7 @@ class SeekerChat {
   endLocally(reasonKey) {
     // The server confirms a chat the seeker ended; the first reason shown stays.
     if (this.phase === "ended") return;
-    clearTimeout(this.reconnectTimer);
+    this.socket.cancelRetry();
     clearTimeout(this.settleTimer);
     this.notDelivered();
     this.dropKeys();
@@ -512,34 +295,8 @@ class SeekerChat {
     this.status("");
     this.phase = "ended";
     this.$("ended-reason").textContent = this.t(reasonKey);
-    this.$("feedback-form").hidden = !this.hadChat || !this.ws;
+    this.$("feedback-form").hidden = !this.hadChat || !this.socket.ws;
     this.show("ended");
-  }
-
-  on_closed(frame) {
-    let when = "";
-    if (typeof frame.opens_at === "string") {
-      const date = new Date(frame.opens_at);
-      if (!Number.isNaN(date.getTime())) {
-        const options = { weekday: "long", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit" };
-        if (this.data.timeZone) options.timeZone = this.data.timeZone;
-        try {
-          when = date.toLocaleString(this.data.lang || undefined, options);
-        } catch (_) {
-          when = date.toLocaleString();
-        }
-      }
-    }
-    this.$("closed-when").textContent = when ? this.t("opens_at", { when }) : this.t("opens_unknown");
-    this.forget();
-    this.stop();
-    this.show("closed");
-  }
-
-  on_full() {
-    this.forget();
-    this.stop();
-    this.show("full");
   }
 
   on_error(frame) {
@@ -560,111 +317,12 @@ class SeekerChat {
     thanks.focus();
   }
 
-  // --- messages -----------------------------------------------------------------------------------
-
-  setComposer(enabled) {
-    const form = this.$("composer");
-    this.$("message").disabled = !enabled;
-    form.querySelector('button[type="submit"]').disabled = !enabled;
-    if (enabled && this.current === "chat") this.$("message").focus();
-  }
-
-  async sendMessage() {
-    const field = this.$("message");
-    const body = field.value.trim();
-    if (!body || !this.cipher) return;
-    if (body.length > MAX_MESSAGE_CHARS) return;
-    const cipher = this.cipher;
-    field.value = "";
-    const entryItem = this.bubble("me", this.t("you"), body);
-    const { seq, ct } = await cipher.seal(JSON.stringify({ t: "text", body }));
-    if (cipher !== this.cipher) {
-      this.markStatus({ item: entryItem }, "not_delivered");
-      return;
-    }
-    const entry = { ct, item: entryItem };
-    this.outbox.set(seq, entry);
-    this.markStatus(entry, this.send({ type: "msg", seq, ct }) ? "sent" : "sending");
-  }
-
-  bubble(who, label, text) {
-    const item = document.createElement("div");
-    item.className = `msg from-${who}`;
-    const name = document.createElement("p");
-    name.className = "msg-who";
-    name.textContent = label;
-    const body = document.createElement("p");
-    body.className = "msg-body";
-    body.textContent = text;
-    item.append(name, body);
-    if (who === "me") {
-      const state = document.createElement("p");
-      state.className = "msg-status";
-      state.textContent = this.t("sending");
-      item.append(state);
-    }
-    this.$("transcript").append(item);
-    item.scrollIntoView({ block: "nearest" });
-    return item;
-  }
-
-  markStatus(entry, key) {
-    const state = entry.item.querySelector(".msg-status");
-    if (state) {
-      state.textContent = this.t(key);
-      state.dataset.state = key;
-    }
-  }
-
-  notDelivered() {
-    for (const entry of this.outbox.values()) this.markStatus(entry, "not_delivered");
-    this.outbox.clear();
-  }
-
-  incoming(body) {
-    this.bubble("counsellor", this.pseudonym || this.t("counsellor"), body);
-  }
-
-  incomingResource(envelope) {
-    const item = this.bubble("counsellor", this.pseudonym || this.t("counsellor"), this.t("resource"));
-    const line = document.createElement("p");
-    line.className = "msg-body";
-    const title = typeof envelope.title === "string" && envelope.title ? envelope.title : envelope.url;
-    if (safeResourcePath(envelope.url)) {
-      const link = document.createElement("a");
-      link.href = envelope.url;
-      link.target = "_blank";
-      link.rel = "noopener";
-      link.textContent = title;
-      const hint = document.createElement("span");
-      hint.className = "visually-hidden";
-      hint.textContent = ` ${this.t("new_tab")}`;
-      link.append(hint);
-      line.append(link);
-    } else {
-      line.textContent = `${title} (${envelope.url})`;
-    }
-    item.append(line);
-  }
-
-  system(text) {
-    const item = document.createElement("div");
-    item.className = "msg system";
-    item.textContent = text;
-    this.$("transcript").append(item);
-  }
-
   sendFeedback(form) {
     const answers = {};
     for (const [question, answer] of form.entries()) {
       if (typeof answer === "string" && answer) answers[question] = answer;
     }
     if (!this.send({ type: "feedback", answers })) this.on_feedback_thanks();
-  }
-
-  securityStop() {
-    this.send({ type: "leave" });
-    this.endLocally("ended_security");
   }
 
   // --- forgetting ------------------------------------------------------------------------------------
@@ -682,18 +340,9 @@ class SeekerChat {
 
   stop() {
     this.phase = "stopped";
-    clearTimeout(this.reconnectTimer);
     clearTimeout(this.settleTimer);
     this.status("");
-    const ws = this.ws;
-    this.ws = null;
-    if (ws) {
-      try {
-        ws.close(1000);
-      } catch (_) {
-        /* already closed */
-      }
-    }
+    this.socket.stop(CLOSE.NORMAL);
   }
 
   exit() {
@@ -710,6 +359,8 @@ class SeekerChat {
     this.$("message").value = "";
   }
 }
+
+Object.assign(SeekerChat.prototype, waitingMethods, conversationMethods);
 
 function main() {
   const root = document.getElementById("chat-app");

@@ -4,93 +4,10 @@
 // Rows are updated in place, keyed by chat or counsellor, so that a supervisor choosing from a
 // list is not interrupted by the updates that arrive every two seconds.
 
-const $ = (selector, root = document) => root.querySelector(selector);
+import { $, BASE_TITLE, announce, minutes, strings, t } from "./staff-page.js";
+import { send, startStaffSocket } from "./staff-socket.js";
 
-function readJson(id) {
-  const element = document.getElementById(id);
-  return element ? JSON.parse(element.textContent) : null;
-}
-
-const config = readJson("workspace-config");
-const strings = readJson("workspace-strings") || {};
-const BASE_TITLE = document.title;
 const PRIORITY_ORDER = { crisis: 0, raised: 1, normal: 2 };
-
-function t(key, values = {}) {
-  let text = strings[key] || key;
-  for (const [name, value] of Object.entries(values)) text = text.split(`{${name}}`).join(String(value));
-  return text;
-}
-
-function minutes(seconds) {
-  const whole = Math.max(0, Math.round(seconds / 60));
-  return whole < 1 ? t("under_a_minute") : t("minutes", { n: whole });
-}
-
-function announce(text, { urgent = false } = {}) {
-  const region = urgent ? $("#workspace-alert") : $("#workspace-announce");
-  region.textContent = "";
-  window.setTimeout(() => { region.textContent = text; }, 50);
-}
-
-// ------------------------------------------------------------------------------------------
-// Socket
-
-const connection = { ws: null, attempt: 0, stopped: false, everOpened: false };
-
-function showConnection(state) {
-  const element = $("#connection-state");
-  element.dataset.state = state;
-  element.textContent = t(`connection_${state}`, { seconds: config.grace_seconds });
-}
-
-function send(frame) {
-  if (!connection.ws || connection.ws.readyState !== WebSocket.OPEN) {
-    announce(t("not_connected"), { urgent: true });
-    return false;
-  }
-  connection.ws.send(JSON.stringify(frame));
-  return true;
-}
-
-function connect() {
-  showConnection(connection.everOpened ? "reconnecting" : "connecting");
-  const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
-  const ws = new WebSocket(`${scheme}//${window.location.host}${config.socket}`);
-  connection.ws = ws;
-  ws.addEventListener("open", () => {
-    connection.attempt = 0;
-    connection.everOpened = true;
-    showConnection("open");
-  });
-  ws.addEventListener("message", (event) => {
-    let frame;
-    try {
-      frame = JSON.parse(event.data);
-    } catch (error) {
-      return;
-    }
-    const handler = handlers[frame.type];
-    if (handler) handler(frame);
-  });
-  ws.addEventListener("close", (event) => {
-    if (connection.ws !== ws) return;
-    connection.ws = null;
-    if (event.code === 4401) {
-      showConnection("signed_out");
-      return;
-    }
-    if (event.code === 4409) {
-      showConnection("superseded");
-      $("#reconnect-here").hidden = false;
-      return;
-    }
-    const delay = Math.min(15000, 1000 * 2 ** connection.attempt);
-    connection.attempt += 1;
-    showConnection("reconnecting");
-    window.setTimeout(connect, delay);
-  });
-}
 
 // ------------------------------------------------------------------------------------------
 // Floor
@@ -289,11 +206,9 @@ document.addEventListener("visibilitychange", () => {
     document.title = BASE_TITLE;
   }
 });
-$("#reconnect-here").addEventListener("click", () => {
-  $("#reconnect-here").hidden = true;
-  connect();
+startStaffSocket({
+  onFrame(frame) {
+    const handler = handlers[frame.type];
+    if (handler) handler(frame);
+  },
 });
-window.setInterval(() => {
-  if (connection.ws && connection.ws.readyState === WebSocket.OPEN) send({ type: "ping" });
-}, 25000);
-connect();
