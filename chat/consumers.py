@@ -18,7 +18,8 @@ from django.conf import settings
 
 from chat import flood, health, janitor, live, positions, protocol
 from chat.access import StaffIdentity, refresh_staff_session, socket_staff_identity
-from chat.store.base import Chat, Presence, StoreUnavailable
+from chat.domain import Chat, Presence
+from chat.store.base import StoreUnavailable
 from helpline.addresses import scope_address_key
 
 logger = logging.getLogger(__name__)

@@ -23,6 +23,7 @@ from channels.layers import BaseChannelLayer, get_channel_layer
 from django.conf import settings
 
 from chat import protocol
+from chat.domain import Chat, ClaimResult, Presence, Side
 from chat.queueing import (
     capacity,
     queue_score,
@@ -31,7 +32,7 @@ from chat.queueing import (
     wait_estimate,
 )
 from chat.store import get_store
-from chat.store.base import Chat, ClaimResult, LiveStore, Presence, Side
+from chat.store.base import LiveStore
 from helpline import metrics
 from helpline.counters import do_count, do_count_many
 

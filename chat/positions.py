@@ -16,8 +16,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from chat import live, protocol
+from chat.domain import Chat
 from chat.queueing import ahead_of, capacity, shared_queue_keys, wait_estimate
-from chat.store.base import Chat, StoreUnavailable
+from chat.store.base import StoreUnavailable
 
 logger = logging.getLogger(__name__)
 INTERVAL_SECONDS = 1.0

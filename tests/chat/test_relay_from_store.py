@@ -12,8 +12,8 @@ import pytest
 import redis.asyncio as aioredis
 
 from chat import live
+from chat.domain import Chat, Presence
 from chat.layers import ResilientRedisPubSubChannelLayer, raw_frame
-from chat.store.base import Chat, Presence
 from chat.store.redis import RedisStore
 from helpline.redis_conn import store_shares_layer_server
 
