@@ -248,3 +248,17 @@ def certificate_fields(key: IdentityKey) -> dict[str, Any]:
     if key.certificate is None or key.signature is None:
         raise CertificateError("this key has no certificate")
     return {"cert": e2ee.b64e(bytes(key.certificate)), "sig_cert": e2ee.b64e(bytes(key.signature))}
+
+
+def holds_certified_key(counsellor: int, cert: str) -> bool:
+    """The certificate is this counsellor's current, unrevoked, unexpired one (checked on every
+    handshake, so a revocation takes effect at once even for a browser that kept its certificate)."""
+    from django.contrib.auth import get_user_model
+
+    try:
+        presented = e2ee.Certificate.decode(e2ee.b64d(cert, maximum=e2ee.MAX_CERT_BYTES, what="cert"))
+    except e2ee.ProtocolError:
+        return False
+    user = get_user_model().objects.filter(pk=counsellor, is_active=True).first()
+    key = certified_key_for(user) if user is not None else None
+    return key is not None and key.fingerprint == presented.key_fingerprint

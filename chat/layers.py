@@ -110,7 +110,7 @@ def raw_frame(data: bytes) -> dict[str, Any] | None:
     frame's JSON text as it goes to the socket, not a serialized event. It starts with `{`, which
     neither a msgpack map nor a Fernet token (the layer's own formats) ever does."""
     if data[:1] == b"{":
-        return {"type": "relay.text", "text": data.decode(), "kind": ""}
+        return {"type": "relay.text", "text": data.decode()}
     return None
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from chat import live
+from chat import positions
 
 
 class CountingStore:
@@ -38,29 +38,29 @@ class CountingStore:
 @pytest.fixture
 def counting(monkeypatch: pytest.MonkeyPatch) -> CountingStore:
     fake = CountingStore()
-    monkeypatch.setattr(live, "store", lambda: fake)
-    monkeypatch.setattr(live._Snapshot, "at", 0.0)
-    monkeypatch.setattr(live._Snapshot, "refreshing", None)
-    monkeypatch.setattr(live._QueueSummaryCache, "at", 0.0)
-    monkeypatch.setattr(live._QueueSummaryCache, "refreshing", None)
+    monkeypatch.setattr(positions, "store", lambda: fake)
+    monkeypatch.setattr(positions._Snapshot, "at", 0.0)
+    monkeypatch.setattr(positions._Snapshot, "refreshing", None)
+    monkeypatch.setattr(positions._QueueSummaryCache, "at", 0.0)
+    monkeypatch.setattr(positions._QueueSummaryCache, "refreshing", None)
     return fake
 
 
 async def test_it_reads_presence_once_for_a_thousand_queued_seekers_at_once(counting: CountingStore) -> None:
-    await asyncio.gather(*(live.snapshot() for _ in range(1000)))
+    await asyncio.gather(*(positions.snapshot() for _ in range(1000)))
     assert counting.reads == 1
-    await live.snapshot()
+    await positions.snapshot()
     assert counting.reads == 1  # fresh for a second
 
 
 async def test_it_builds_the_queue_summary_once_for_every_counsellor_at_once(counting: CountingStore) -> None:
-    frames = await asyncio.gather(*(live.queue_summary_frame() for _ in range(500)))
+    frames = await asyncio.gather(*(positions.queue_summary_frame() for _ in range(500)))
     assert counting.reads == 1
     assert len(set(frames)) == 1 and '"type":"queue_summary"' in frames[0]
 
 
 async def test_it_refreshes_again_when_the_snapshot_is_a_second_old(counting: CountingStore) -> None:
-    await live.snapshot()
-    live._Snapshot.at -= 1.5
-    await asyncio.gather(*(live.snapshot() for _ in range(10)))
+    await positions.snapshot()
+    positions._Snapshot.at -= 1.5
+    await asyncio.gather(*(positions.snapshot() for _ in range(10)))
     assert counting.reads == 2
