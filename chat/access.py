@@ -1,5 +1,6 @@
 """Who may use the counsellor socket (staff signed in with a verified second factor), and which
-chats a counsellor may act on (`get_chat_for_counsellor`).
+chats a counsellor may act on (`get_chat_for_counsellor`), and how often a keyed address hash may
+open a socket (`check_connection_rate`).
 
 The OTP middleware does not run for websockets, so the verification it does for pages is done
 here from the session that Channels' AuthMiddlewareStack loaded into the scope.
@@ -99,3 +100,9 @@ async def get_chat_for_counsellor(counsellor: int, sid: str) -> Chat | None:
     if chat is None or chat.counsellor != counsellor or chat.state == "queued":
         return None
     return chat
+
+
+async def check_connection_rate(*, kind: str, addr: str, limit: int) -> bool:
+    """Count one connection attempt of this kind from a keyed address hash (never the address);
+    False once there have been more than `limit` in the current minute."""
+    return await live_store().hit(f"{kind}:{addr}", 60) <= limit

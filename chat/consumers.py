@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 
 from chat import bus, flood, janitor, live, positions, protocol
-from chat.access import StaffIdentity, refresh_staff_session, socket_staff_identity
+from chat.access import StaffIdentity, check_connection_rate, refresh_staff_session, socket_staff_identity
 from chat.domain import Chat, Presence
 from chat.sockets import BaseConsumer
 from chat.store import live_store
@@ -42,7 +42,8 @@ class SeekerConsumer(BaseConsumer):
         await self.accept()
         try:
             janitor.ensure_running()
-            if await live_store().hit(f"conn:{self.addr}", 60) > settings.SEEKER_CONNECTIONS_PER_MINUTE:
+            limit = settings.SEEKER_CONNECTIONS_PER_MINUTE
+            if not await check_connection_rate(kind="conn", addr=self.addr, limit=limit):
                 await self.send(text_data=protocol.error_frame("rate_limited", "too many connections; wait a minute"))
                 await self.close(code=protocol.CLOSE_RATE_LIMITED)
         except StoreUnavailable:
@@ -226,7 +227,8 @@ class CounsellorConsumer(BaseConsumer):
         """Connection attempts per keyed address hash, counted before the session is looked up."""
         addr = await scope_address_key(self.scope)
         try:
-            return await live_store().hit(f"staffconn:{addr}", 60) > settings.STAFF_CONNECTIONS_PER_MINUTE
+            limit = settings.STAFF_CONNECTIONS_PER_MINUTE
+            return not await check_connection_rate(kind="staffconn", addr=addr, limit=limit)
         except StoreUnavailable:
             return False  # cannot count now; the session check still applies
 
