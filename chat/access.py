@@ -1,4 +1,6 @@
-"""Who may use the counsellor socket: staff signed in with a verified second factor.
+"""Who may use the counsellor socket (staff signed in with a verified second factor), and which
+chats a counsellor may act on (`get_chat_for_counsellor`), and how often a keyed address hash may
+open a socket (`check_connection_rate`).
 
 The OTP middleware does not run for websockets, so the verification it does for pages is done
 here from the session that Channels' AuthMiddlewareStack loaded into the scope.
@@ -12,6 +14,9 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 from django.conf import settings
+
+from chat.domain import Chat
+from chat.store import live_store
 
 COUNSELLING_ROLES = ("counsellor", "supervisor", "admin")
 
@@ -87,3 +92,17 @@ def refresh_staff_session(scope: Mapping[str, Any], *, active: bool) -> bool:
     if active:
         fresh.save()  # pushes the expiry forward by SESSION_COOKIE_AGE
     return _identity({**scope, "session": fresh}) is not None
+
+
+async def get_chat_for_counsellor(counsellor: int, sid: str) -> Chat | None:
+    """The chat if it is this counsellor's, else None. The only lookup of a chat by staff."""
+    chat = await live_store().get_chat(sid)
+    if chat is None or chat.counsellor != counsellor or chat.state == "queued":
+        return None
+    return chat
+
+
+async def check_connection_rate(*, kind: str, addr: str, limit: int) -> bool:
+    """Count one connection attempt of this kind from a keyed address hash (never the address);
+    False once there have been more than `limit` in the current minute."""
+    return await live_store().hit(f"{kind}:{addr}", 60) <= limit

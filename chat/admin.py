@@ -14,7 +14,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from chat.certificates import CertificateError, do_certify, do_revoke
+from chat.certificates import CertificateError, do_certify, do_revoke, server_root_private_key
 from chat.models import IdentityKey
 
 
@@ -39,8 +39,6 @@ class IdentityKeyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     @admin.action(description="Certify the selected pending keys with the root key held on this server")
     def certify_with_server_root_key(self, request: HttpRequest, queryset: QuerySet[IdentityKey]) -> None:
-        from helpline.workspace import server_root_private_key
-
         try:
             root = server_root_private_key()
         except CertificateError as exc:

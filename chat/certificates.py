@@ -1,7 +1,8 @@
 """Counsellor identity keys and their certificates; the organisation root key.
 
-The one place that requests, issues and revokes certificates (docs/PROTOCOL.md section 4). The
-command `manage.py orgkey` and the staff views call these functions and nothing else.
+The one place that requests, issues and revokes certificates (docs/PROTOCOL.md section 4), loads
+the root key this server may hold (demo mode), and names the root key's browser asset. The command
+`manage.py orgkey`, the admin and the staff views call these functions and nothing else.
 
 Keeps: counsellor public keys, fingerprints, pseudonyms and certificates in chat.IdentityKey; the
 root private key only in a file the operator names (it need not be on the server at all).
@@ -10,7 +11,9 @@ root private key only in a file the operator names (it need not be on the server
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -27,7 +30,12 @@ from chat import e2ee
 from chat.models import IdentityKey
 from helpline.audit import do_audit
 
+logger = logging.getLogger(__name__)
+
 DEFAULT_DAYS = 90
+# The browser asset of the root public key (written by `manage.py collectstatic`, served as a
+# content-hashed static file; e2ee.js `loadRootPublicKey` reads it).
+ROOT_KEY_ASSET = "chat/keys/org-root.json"
 # Certificates start an hour in the past so that a seeker whose clock is a little behind accepts them.
 CLOCK_SKEW = dt.timedelta(hours=1)
 
@@ -116,6 +124,40 @@ def ensure_demo_root_key() -> bool:
     write_private_key(private_path, key)
     write_public_key(public_path, key.public_key())
     return True
+
+
+def server_root_private_key() -> ec.EllipticCurvePrivateKey | None:
+    """The root private key if this server holds one (demo mode creates it), else None."""
+    if settings.DEMO_MODE:
+        ensure_demo_root_key()
+    path = settings.ORG_ROOT_PRIVATE_KEY
+    if not path or not Path(path).exists():
+        return None
+    return load_private_key(path)
+
+
+def demo_auto_certify() -> bool:
+    """Demo mode with DEMO_AUTO_CERTIFY: keys are certified with the demo root key as they arrive."""
+    return bool(settings.DEMO_MODE and getattr(settings, "DEMO_AUTO_CERTIFY", False) and settings.ORG_ROOT_PRIVATE_KEY)
+
+
+@functools.lru_cache(maxsize=4)
+def _fingerprint_of(path: str, mtime_ns: int) -> str:
+    return e2ee.fingerprint(load_public_key(path))
+
+
+def root_key_fingerprint() -> str | None:
+    """Fingerprint of the configured organisation root public key, or None when it is missing.
+
+    It comes from the key file, not from the static asset, so that the page and the asset are two
+    independent statements that the browser compares (seeker.js refuses to start on a mismatch).
+    """
+    path = Path(settings.ORG_ROOT_PUBLIC_KEY)
+    try:
+        return _fingerprint_of(str(path), path.stat().st_mtime_ns)
+    except (OSError, CertificateError):
+        logger.error("the organisation root public key cannot be read; the chat cannot start")
+        return None
 
 
 # --- identity keys and certificates ------------------------------------------------------------
@@ -222,6 +264,14 @@ def do_revoke(
     return key
 
 
+def current_key(user: Any, fingerprint: str = "") -> IdentityKey | None:
+    """The user's identity key with this fingerprint, or their newest one when none is named."""
+    keys = IdentityKey.objects.filter(user=user)
+    if fingerprint:
+        return keys.filter(fingerprint=fingerprint.lower()).first()
+    return keys.order_by("-created_at", "-id").first()
+
+
 def certified_key_for(user: User, *, now: dt.datetime | None = None) -> IdentityKey | None:
     """The user's newest certified key that has not expired, or None."""
     return (
@@ -248,3 +298,17 @@ def certificate_fields(key: IdentityKey) -> dict[str, Any]:
     if key.certificate is None or key.signature is None:
         raise CertificateError("this key has no certificate")
     return {"cert": e2ee.b64e(bytes(key.certificate)), "sig_cert": e2ee.b64e(bytes(key.signature))}
+
+
+def holds_certified_key(counsellor: int, cert: str) -> bool:
+    """The certificate is this counsellor's current, unrevoked, unexpired one (checked on every
+    handshake, so a revocation takes effect at once even for a browser that kept its certificate)."""
+    from django.contrib.auth import get_user_model
+
+    try:
+        presented = e2ee.Certificate.decode(e2ee.b64d(cert, maximum=e2ee.MAX_CERT_BYTES, what="cert"))
+    except e2ee.ProtocolError:
+        return False
+    user = get_user_model().objects.filter(pk=counsellor, is_active=True).first()
+    key = certified_key_for(user) if user is not None else None
+    return key is not None and key.fingerprint == presented.key_fingerprint

@@ -17,9 +17,9 @@ import weakref
 
 from django.conf import settings
 
-from chat import health, live, protocol
+from chat import health, live
+from chat.store import live_store
 from chat.store.base import StoreUnavailable
-from helpline import metrics
 
 logger = logging.getLogger(__name__)
 _task: asyncio.Task[None] | None = None
@@ -77,7 +77,7 @@ _markers: weakref.WeakKeyDictionary[object, str] = weakref.WeakKeyDictionary()
 
 
 async def tick() -> None:
-    store = live.store()
+    store = live_store()
     moment = time.time()
     marker = await store.instance_marker()
     seen = _markers.get(store)
@@ -88,11 +88,11 @@ async def tick() -> None:
     for kind, sid in await store.pop_due(moment):
         await handle(kind, sid, moment)
     if await store.try_lock(f"sample:{int(moment // 60)}", 120):
-        await sample_capacity()
+        await live.do_sample_capacity()
 
 
 async def handle(kind: str, sid: str, moment: float) -> None:
-    store = live.store()
+    store = live_store()
     chat = await store.get_chat(sid)
     if chat is None:
         return
@@ -109,22 +109,10 @@ async def handle(kind: str, sid: str, moment: float) -> None:
         if moment - quiet_since < limit - settings.IDLE_WARNING_SECONDS - 1:
             await live.arm_idle(sid, queued=queued, since=quiet_since)  # there was activity: look again later
             return
-        await live.send_to(chat.seeker_channel, protocol.frame("idle_warning", seconds=settings.IDLE_WARNING_SECONDS))
-        await store.set_deadline("sidle_end", sid, moment + settings.IDLE_WARNING_SECONDS)
+        await live.do_warn_idle(chat=chat, moment=moment)
     elif kind == "sidle_end":
         quiet_since = chat.last_seeker_activity or chat.enqueued_at
         if moment - quiet_since < settings.IDLE_WARNING_SECONDS:
             await live.arm_idle(sid, queued=chat.state == "queued", since=quiet_since)
             return
         await live.do_end_chat(sid=sid, reason="idle", ended_by="timeout")
-
-
-async def sample_capacity() -> None:
-    store = live.store()
-    people = [p for p in await store.all_presence() if p.online and p.state == "available"]
-    chats = await store.live_chats()
-    if people:
-        await live.count(metrics.CAPACITY_COUNSELLOR_MINUTES, n=len(people))
-        await live.count(metrics.CAPACITY_SLOT_MINUTES, n=sum(p.limit for p in people))
-    if chats:
-        await live.count(metrics.LOAD_CHAT_MINUTES, n=len(chats))

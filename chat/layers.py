@@ -25,6 +25,7 @@ from channels_redis.pubsub import RedisPubSubChannelLayer
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from chat.bus import RELAY
 from chat.store.base import StoreUnavailable
 
 UNAVAILABLE = "layer.unavailable"
@@ -110,7 +111,7 @@ def raw_frame(data: bytes) -> dict[str, Any] | None:
     frame's JSON text as it goes to the socket, not a serialized event. It starts with `{`, which
     neither a msgpack map nor a Fernet token (the layer's own formats) ever does."""
     if data[:1] == b"{":
-        return {"type": "relay.text", "text": data.decode(), "kind": ""}
+        return {"type": RELAY, "text": data.decode()}
     return None
 
 

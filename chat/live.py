@@ -1,16 +1,19 @@
-"""The live path's service functions: every state change of a chat goes through one `do_*` here.
+"""The live path's actions: every state change of a chat goes through one `do_*` here.
 
-Consumers parse frames (chat.protocol), call one function, and send what it returns. These
-functions talk to the live-state store (chat.store) and the channel layer; they never see
-plaintext (ciphertext is relayed as an opaque base64url string) and never log a session id, a
-token, an address or a frame. Counters (helpline.counters) are the only database writes, and
-they are aggregate.
+Each action owns its whole effect: it changes the live state (chat.store), writes its audit row
+(helpline.audit: the day's staff action and its actor, never the chat), counts what chat.tally
+says the event counts (helpline.counters, aggregate only), and tells the sockets concerned
+(chat.bus, with frames built by chat.protocol). Consumers parse a frame, call one action, and
+send what it returns; they write nothing themselves.
+
+These functions never see plaintext (ciphertext is relayed as an opaque base64url string) and
+never log a session id, a token, an address or a frame. Counters and audit rows are the only
+database writes. Work that runs after the reply goes through chat.bus.after_reply (its rule is
+written there). docs/ARCHITECTURE.md follows a message, a claim, a wrap-up and a resume through them.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import secrets
 import time
 from collections.abc import Awaitable, Callable
@@ -18,97 +21,37 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from channels.db import database_sync_to_async
-from channels.exceptions import ChannelFull
-from channels.layers import BaseChannelLayer, get_channel_layer
 from django.conf import settings
 
-from chat import protocol
-from chat.queueing import (
-    capacity,
-    queue_score,
-    requeue_score,
-    shared_queue_keys,
-    wait_estimate,
-)
-from chat.store import get_store
-from chat.store.base import Chat, ClaimResult, LiveStore, Presence, Side
-from helpline import metrics
-from helpline.counters import do_count, do_count_many
-
-SEEKER_CLOSE = "seeker.close"
-logger = logging.getLogger(__name__)
+from chat import bus, positions, protocol, tally
+from chat.access import get_chat_for_counsellor
+from chat.domain import Chat, ClaimResult, Presence, Side
+from chat.queueing import queue_score, requeue_score
+from chat.store import live_store as store
+from helpline.audit import do_audit
+from helpline.counters import do_count_many
 
 
 def now() -> float:
     return time.time()
 
 
-def store() -> LiveStore:
-    return get_store()  # type: ignore[no-any-return]
+async def count_all(counts: list[tally.Count]) -> None:
+    """What one event counts (chat.tally), in one trip to the worker's database thread (each trip
+    also costs a connection health check, and handshakes' certificate checks wait behind them)."""
+    if counts:
+        await database_sync_to_async(do_count_many)(counts)
 
 
-def layer() -> BaseChannelLayer:
-    found = get_channel_layer()
-    assert found is not None
-    return found
+def _write_audit(actor: int, action: str, target: str) -> None:
+    """An audit row for a staff member's action (sync: on the database thread)."""
+    from django.contrib.auth import get_user_model
+
+    do_audit(actor=get_user_model().objects.filter(pk=actor).first(), action=action, target=target)
 
 
-# A worker's channel-layer inbox is full when it cannot keep up: the sender waits (which slows a
-# flood at its source) for at most this long in total, then gives up on this one event. A `msg`
-# given up on is still kept in the store and redelivered when the receiver resumes.
-FULL_RETRY_SECONDS = (0.02, 0.05, 0.1, 0.2, 0.4)
-
-
-async def send_to(channel: str, text: str, *, kind: str = "", **extra: Any) -> None:
-    """Send a prebuilt frame to one socket's consumer (which forwards the text unchanged)."""
-    if not channel:
-        return
-    event = {"type": "relay.text", "text": text, "kind": kind, **extra}
-    for pause in (*FULL_RETRY_SECONDS, None):
-        try:
-            await layer().send(channel, event)
-            return
-        except ChannelFull:
-            if pause is None:
-                logger.warning("a worker's channel inbox stayed full; one event was not relayed")
-                return
-            await asyncio.sleep(pause)
-
-
-async def count(metric: str, dims: dict[str, object] | None = None, *, n: int = 1) -> None:
-    await database_sync_to_async(do_count)(metric, dims=dims, n=n)
-
-
-async def count_all(items: list[tuple[str, dict[str, object] | None]]) -> None:
-    """What one event counts, in one trip to the worker's database thread (each trip also costs a
-    connection health check, and handshakes' certificate checks wait behind them)."""
-    await database_sync_to_async(do_count_many)(items)
-
-
-# Bookkeeping that runs after the reply has gone (counters and the audit of a claim): database
-# writes, through the one sync thread a worker has, must not hold up the frames a counsellor waits
-# for. Kept here until done; a worker stopped in between loses those few writes.
-_after_reply: set[asyncio.Task[None]] = set()
-
-
-def after_reply(work: Awaitable[None]) -> None:
-    """Run `work` in the background; failures are logged by type only."""
-
-    async def run() -> None:
-        try:
-            await work
-        except Exception as exc:
-            logger.error("bookkeeping after a reply failed: %s", exc.__class__.__name__)
-
-    task = asyncio.get_running_loop().create_task(run())
-    _after_reply.add(task)
-    task.add_done_callback(_after_reply.discard)
-
-
-async def settle() -> None:
-    """Wait for the bookkeeping started by `after_reply` (tests use it before reading counters)."""
-    while _after_reply:
-        await asyncio.gather(*list(_after_reply), return_exceptions=True)
+async def audit(actor: int, action: str, target: str = "") -> None:
+    await database_sync_to_async(_write_audit)(actor, action, target)
 
 
 def rules() -> dict[str, int]:
@@ -118,20 +61,6 @@ def rules() -> dict[str, int]:
         "idle_warning_seconds": settings.IDLE_WARNING_SECONDS,
         "grace_seconds": settings.SEEKER_GRACE_SECONDS,
     }
-
-
-def msg_frame_parts(seq: int, session: str | None = None) -> tuple[str, str]:
-    """A `msg` frame's text before and after the ciphertext.
-
-    The hot path: ct and session were validated as base64url, so no JSON escaping is needed."""
-    if session is None:
-        return f'{{"type":"msg","seq":{seq},"ct":"', '"}'
-    return f'{{"type":"msg","session":"{session}","seq":{seq},"ct":"', '"}'
-
-
-def msg_frame(seq: int, ct: str, session: str | None = None) -> str:
-    head, tail = msg_frame_parts(seq, session)
-    return head + ct + tail
 
 
 # --- Joining ------------------------------------------------------------------------------------
@@ -181,14 +110,14 @@ async def do_join(*, frame: protocol.Frame, channel: str, addr: str) -> JoinOutc
     moment = now()
     live = store()
     if await live.is_blocked(addr):
-        await count(metrics.CONTACT_ATTEMPTED, {"when": "blocked"})
+        await count_all(tally.attempted("blocked"))
         return JoinOutcome([protocol.error_frame("blocked", "this connection cannot start a chat now")],
                            close_code=protocol.CLOSE_FORBIDDEN)
     is_open, opens_at = await _service_status()
     if not is_open:
-        await count(metrics.CONTACT_ATTEMPTED, {"when": "closed"})
+        await count_all(tally.attempted("closed"))
         opens = opens_at.isoformat().replace("+00:00", "Z") if opens_at else None
-        return JoinOutcome([protocol.frame("closed", opens_at=opens)], close_code=1000)
+        return JoinOutcome([protocol.closed_frame(opens_at=opens)], close_code=1000)
     result = await _triage(frame.get("triage") or {}, frame.get("lang"))
     enqueued = moment
     chat = Chat(
@@ -205,75 +134,20 @@ async def do_join(*, frame: protocol.Frame, channel: str, addr: str) -> JoinOutc
         seeker_channel=channel,
         last_seeker_activity=moment,
     )
-    position, eta = await queue_position(chat, extra_ahead=0, assume_queued=False)
+    position, eta = await positions.queue_position(chat)
     too_long = eta is not None and eta > settings.QUEUE_MAX_WAIT_SECONDS
     if too_long or not await live.create_chat(chat, max_queue=settings.QUEUE_MAX_LENGTH):
-        await count(metrics.CONTACT_ATTEMPTED, {"when": "full"})
-        return JoinOutcome([protocol.frame("full")], close_code=1000)
+        await count_all(tally.attempted("full"))
+        return JoinOutcome([protocol.full_frame()], close_code=1000)
     await arm_idle(chat.sid, queued=True, since=moment)
-    counted: list[tuple[str, dict[str, object] | None]] = [
-        (metrics.CONTACT_ATTEMPTED, {"when": "open"}),
-        (metrics.CHAT_QUEUED, {"priority": chat.priority, "pathway": chat.pathway, "language": chat.language}),
-    ]
-    if chat.source and await _valid_source(chat.source):
-        counted.append((metrics.LANDING_CHAT_STARTED, {"source": chat.source}))
-    frames = [protocol.frame("welcome", token=chat.token, session=chat.sid, rules=rules())]
-    if result.crisis_reasons:
-        counted.append((metrics.CRISIS_SHOWN, {"reason": result.crisis_reasons[0]}))
-        frames.append(protocol.frame("crisis", contacts=await _crisis_contacts(chat.language)))
-    await count_all(counted)
-    frames.append(protocol.frame("queue", position=position, eta_seconds=eta))
+    landing = bool(chat.source and await _valid_source(chat.source))
+    crisis_reason = result.crisis_reasons[0] if result.crisis_reasons else None
+    frames = [protocol.welcome_frame(token=chat.token, session=chat.sid, rules=rules())]
+    if crisis_reason:
+        frames.append(protocol.crisis_frame(contacts=await _crisis_contacts(chat.language)))
+    await count_all(tally.joined(chat, landing=landing, crisis_reason=crisis_reason))
+    frames.append(protocol.queue_frame(position=position, eta_seconds=eta))
     return JoinOutcome(frames, chat=chat, position=(position, eta))
-
-
-# --- Queue position -----------------------------------------------------------------------------
-
-
-class _Snapshot:
-    """Per-process cache of presence and handling time: read at most once a second per worker."""
-
-    presences: list[Presence] = []
-    queue_keys: list[str] = []
-    mean_handle: float | None = None
-    at: float = 0.0
-    refreshing: asyncio.Task[None] | None = None
-
-
-async def _refresh_snapshot() -> None:
-    live = store()
-    _Snapshot.presences = await live.all_presence()
-    _Snapshot.queue_keys = await live.queue_keys()
-    _Snapshot.mean_handle = await live.mean_handle_time()
-    _Snapshot.at = now()
-
-
-def _single_flight(current: asyncio.Task[None] | None, refresh: Callable[[], Awaitable[None]]) -> asyncio.Task[None]:
-    """The refresh already under way in this loop, or a new one.
-
-    A thousand queued seekers ask for their position in the same second: without this, every one
-    of them re-read every counsellor's presence while the first read was still on its way (the
-    stampede the load test found: docs/PERFORMANCE.md)."""
-    loop = asyncio.get_running_loop()
-    if current is not None and not current.done() and current.get_loop() is loop:
-        return current
-    return loop.create_task(refresh())  # type: ignore[arg-type]
-
-
-async def snapshot() -> type[_Snapshot]:
-    """Every counsellor's presence, the queues and the mean handling time, at most a second old."""
-    if now() - _Snapshot.at > 1.0:
-        _Snapshot.refreshing = _single_flight(_Snapshot.refreshing, _refresh_snapshot)
-        await asyncio.shield(_Snapshot.refreshing)
-    return _Snapshot
-
-
-async def queue_position(chat: Chat, *, extra_ahead: int = 0, assume_queued: bool = True) -> tuple[int, int | None]:
-    snap = await snapshot()
-    keys = shared_queue_keys(snap.presences, chat.language, chat.pathway, snap.queue_keys)
-    ahead = await store().queue_counts_before(chat.score, keys)
-    position = ahead + 1 + extra_ahead
-    slots = capacity(snap.presences, chat.language, chat.pathway)
-    return position, wait_estimate(position=position, slots=slots, mean_handle_seconds=snap.mean_handle)
 
 
 async def arm_idle(sid: str, *, queued: bool, since: float) -> None:
@@ -282,6 +156,12 @@ async def arm_idle(sid: str, *, queued: bool, since: float) -> None:
     live = store()
     await live.clear_deadlines(sid, "sidle_end")
     await live.set_deadline("sidle", sid, warn_at)
+
+
+async def do_warn_idle(*, chat: Chat, moment: float) -> None:
+    """The janitor: the seeker has been quiet; the chat or queue place ends after a warning."""
+    await bus.send_to(chat.seeker_channel, protocol.idle_warning_frame(seconds=settings.IDLE_WARNING_SECONDS))
+    await store().set_deadline("sidle_end", chat.sid, moment + settings.IDLE_WARNING_SECONDS)
 
 
 # --- Resume and disconnect -----------------------------------------------------------------------
@@ -298,26 +178,26 @@ async def do_seeker_resume(*, token: str, channel: str) -> ResumeOutcome:
     chat = await live.find_by_token(token)
     if chat is None:
         return ResumeOutcome([protocol.error_frame("bad_token", "this chat has ended or the link expired"),
-                              protocol.frame("ended", reason="expired")], None)
+                              protocol.ended_frame(reason="expired")], None)
     previous = chat.seeker_channel
     moment = now()
     chat = await live.update_chat(chat.sid, seeker_channel=channel, seeker_online=True, last_seeker_activity=moment)
     if chat is None:
-        return ResumeOutcome([protocol.frame("ended", reason="expired")], None)
+        return ResumeOutcome([protocol.ended_frame(reason="expired")], None)
     await live.clear_deadlines(chat.sid, "sgrace")
     if previous and previous != channel:
-        await layer().send(previous, {"type": SEEKER_CLOSE, "code": protocol.CLOSE_SUPERSEDED})
-    frames = [protocol.frame("welcome", token=chat.token, session=chat.sid, rules=rules())]
+        await bus.close_socket(previous, code=protocol.CLOSE_SUPERSEDED)
+    frames = [protocol.welcome_frame(token=chat.token, session=chat.sid, rules=rules())]
     if chat.state == "queued":
-        position, eta = await queue_position(chat)
-        frames.append(protocol.frame("queue", position=position, eta_seconds=eta))
+        position, eta = await positions.queue_position(chat)
+        frames.append(protocol.queue_frame(position=position, eta_seconds=eta))
     else:
-        await send_to(chat.counsellor_channel, protocol.frame("peer", session=chat.sid, state="back"))
+        await bus.send_to(chat.counsellor_channel, protocol.peer_frame(session=chat.sid, state="back"))
         if chat.hs != "done":
             # The handshake was not finished: start it again with fresh keys.
-            frames.append(protocol.frame("assigned"))
+            frames.append(protocol.assigned_frame())
         else:
-            frames.extend(msg_frame(seq, ct) for seq, ct in await live.pending_frames(chat.sid, "c"))
+            frames.extend(protocol.msg_frame(seq, ct) for seq, ct in await live.pending_frames(chat.sid, "c"))
             if chat.counsellor_online:
                 await relay_pending(chat, sender="s")
     return ResumeOutcome(frames, chat)
@@ -334,10 +214,10 @@ async def relay_pending(chat: Chat, *, sender: Side) -> None:
     pending = await store().pending_frames(chat.sid, sender)
     if sender == "s":
         for seq, ct in pending:
-            await send_to(chat.counsellor_channel, msg_frame(seq, ct, chat.sid))
+            await bus.send_to(chat.counsellor_channel, protocol.msg_frame(seq, ct, chat.sid))
     else:
         for seq, ct in pending:
-            await send_to(chat.seeker_channel, msg_frame(seq, ct))
+            await bus.send_to(chat.seeker_channel, protocol.msg_frame(seq, ct))
 
 
 async def do_seeker_disconnect(*, sid: str, channel: str) -> None:
@@ -348,7 +228,7 @@ async def do_seeker_disconnect(*, sid: str, channel: str) -> None:
     await live.update_chat(sid, seeker_online=False)
     await live.set_deadline("sgrace", sid, now() + settings.SEEKER_GRACE_SECONDS)
     if chat.state != "queued":
-        await send_to(chat.counsellor_channel, protocol.frame("peer", session=sid, state="reconnecting"))
+        await bus.send_to(chat.counsellor_channel, protocol.peer_frame(session=sid, state="reconnecting"))
 
 
 # --- Handshake relay -------------------------------------------------------------------------------
@@ -361,28 +241,13 @@ async def do_hs_init(*, sid: str, eph: str) -> str | None:
     if chat is None:
         return protocol.error_frame("not_in_chat", "no counsellor has taken this chat yet")
     await live.update_chat(sid, last_seeker_activity=now())
-    await send_to(chat.counsellor_channel, protocol.frame("hs_init", session=sid, eph=eph))
+    await bus.send_to(chat.counsellor_channel, protocol.hs_init_frame(session=sid, eph=eph))
     return None
 
 
-def _holds_certified_key(counsellor: int, cert: str) -> bool:
-    """The certificate is this counsellor's current, unrevoked, unexpired one (checked on every
-    handshake, so a revocation takes effect at once even for a browser that kept its certificate)."""
-    from django.contrib.auth import get_user_model
-
-    from chat import e2ee
-    from chat.certificates import certified_key_for
-
-    try:
-        presented = e2ee.Certificate.decode(e2ee.b64d(cert, maximum=e2ee.MAX_CERT_BYTES, what="cert"))
-    except e2ee.ProtocolError:
-        return False
-    user = get_user_model().objects.filter(pk=counsellor, is_active=True).first()
-    key = certified_key_for(user) if user is not None else None
-    return key is not None and key.fingerprint == presented.key_fingerprint
-
-
 async def do_hs_offer(*, counsellor: int, frame: protocol.Frame) -> str | None:
+    from chat.certificates import holds_certified_key
+
     live = store()
     sid = frame["session"]
     chat = await get_chat_for_counsellor(counsellor, sid)
@@ -390,11 +255,11 @@ async def do_hs_offer(*, counsellor: int, frame: protocol.Frame) -> str | None:
         return protocol.error_frame("not_allowed", "this chat is not yours")
     if chat.hs != "init":
         return protocol.error_frame("bad_state", "the seeker has not started a handshake")
-    if not await database_sync_to_async(_holds_certified_key)(counsellor, frame["cert"]):
+    if not await database_sync_to_async(holds_certified_key)(counsellor, frame["cert"]):
         return protocol.error_frame("not_allowed", "this certificate is not your current certified key")
     await live.update_chat(sid, hs="offer")
-    fields = {k: frame[k] for k in ("cert", "sig_cert", "eph", "sig")}
-    await send_to(chat.seeker_channel, protocol.frame("hs_offer", **fields))
+    await bus.send_to(chat.seeker_channel, protocol.hs_offer_frame(
+        cert=frame["cert"], sig_cert=frame["sig_cert"], eph=frame["eph"], sig=frame["sig"]))
     return None
 
 
@@ -406,7 +271,7 @@ async def do_hs_confirm(*, sid: str, mac: str) -> str | None:
     moment = now()
     await live.update_chat(sid, hs="done", state="active", last_seeker_activity=moment)
     await arm_idle(sid, queued=False, since=moment)
-    await send_to(chat.counsellor_channel, protocol.frame("hs_confirm", session=sid, mac=mac))
+    await bus.send_to(chat.counsellor_channel, protocol.hs_confirm_frame(session=sid, mac=mac))
     return None
 
 
@@ -415,7 +280,7 @@ async def do_rekey(*, counsellor: int, sid: str) -> str | None:
     chat = await get_chat_for_counsellor(counsellor, sid)
     if chat is None:
         return protocol.error_frame("not_allowed", "this chat is not yours")
-    await send_to(chat.seeker_channel, protocol.frame("assigned"), kind="assigned")
+    await bus.send_event(chat.seeker_channel, bus.CHAT_ASSIGNED, protocol.assigned_frame())
     return None
 
 
@@ -433,14 +298,14 @@ async def do_relay(*, sid: str, sender: Side, seq: int, ct: str, counsellor: int
     parsing of the ciphertext, no logging. Returns a frame for the sender, None, or NOT_YOURS.
     """
     live = store()
-    head, tail = msg_frame_parts(seq, sid if sender == "s" else None)
+    head, tail = protocol.msg_frame_parts(seq, sid if sender == "s" else None)
     if live.publishes:  # kept and delivered in one round trip
         result, peer = await live.append_frame(sid, sender, seq, ct, now=now(), counsellor=counsellor,
                                                publish=(head, tail))
     else:
         result, peer = await live.append_frame(sid, sender, seq, ct, now=now(), counsellor=counsellor)
         if result == "ok":
-            await send_to(peer, head + ct + tail)
+            await bus.send_to(peer, head + ct + tail)
     if result == "ok":
         return None
     if result == "dup":
@@ -451,19 +316,17 @@ async def do_relay(*, sid: str, sender: Side, seq: int, ct: str, counsellor: int
         return protocol.error_frame("not_in_chat", "the handshake is not finished")
     if result == "not_yours":
         return NOT_YOURS
-    return protocol.frame("ended", reason="gone") if sender == "s" else protocol.frame(
-        "ended", session=sid, reason="gone"
-    )
+    return protocol.ended_frame(reason="gone", session=None if sender == "s" else sid)
 
 
 async def do_ack(*, sid: str, receiver: Side, seq: int, counsellor: int = 0) -> None:
     """The receiver has the frames up to seq. With `counsellor`, only for that counsellor's chat."""
     live = store()
-    text = f'{{"type":"ack","session":"{sid}","seq":{seq}}}' if receiver == "s" else f'{{"type":"ack","seq":{seq}}}'
+    text = protocol.ack_frame(seq, sid if receiver == "s" else None)
     if live.publishes:  # dropped and told in one round trip
         await live.ack_frames(sid, receiver, seq, counsellor=counsellor, publish=text)
     elif channel := await live.ack_frames(sid, receiver, seq, counsellor=counsellor):
-        await send_to(channel, text)
+        await bus.send_to(channel, text)
 
 
 async def do_seeker_ping(*, sid: str) -> None:
@@ -479,96 +342,79 @@ async def do_end_chat(*, sid: str, reason: str, ended_by: str) -> Chat | None:
     chat = await store().end_chat(sid, now=moment)
     if chat is None:
         return None
-    counted: list[tuple[str, dict[str, object] | None]] = []
-    if chat.state == "queued" and not chat.answered_at:
-        counted.append((metrics.CHAT_ABANDONED, {"priority": chat.priority, "language": chat.language}))
-        waited = metrics.bin_label(moment - chat.enqueued_at, metrics.WAIT_BINS)
-        counted.append((metrics.ABANDON_WAIT_SECONDS, {"bin": waited}))
-    elif ended_by == "dropped":
-        counted.append((metrics.CHAT_DROPPED, {"priority": chat.priority}))
-    else:
-        counted.append((metrics.CHAT_COMPLETED, {
-            "priority": chat.priority, "pathway": chat.pathway, "language": chat.language, "ended_by": ended_by,
-        }))
     if chat.answered_at:
-        duration = moment - chat.answered_at
-        counted.append((metrics.CHAT_DURATION_SECONDS, {"bin": metrics.bin_label(duration, metrics.DURATION_BINS)}))
-        await store().record_handle_time(duration)
-    await count_all(counted)
-    await send_to(chat.seeker_channel, protocol.frame("ended", reason=reason), kind="ended")
+        await store().record_handle_time(moment - chat.answered_at)
+    await count_all(tally.ended(chat, moment=moment, ended_by=ended_by))
+    await bus.send_event(chat.seeker_channel, bus.CHAT_ENDED, protocol.ended_frame(reason=reason))
     if chat.counsellor and chat.state != "queued":
-        await send_to(chat.counsellor_channel, protocol.frame("ended", session=sid, reason=reason), kind="ended",
-                      session=sid)
+        await bus.send_event(chat.counsellor_channel, bus.CHAT_ENDED, protocol.ended_frame(reason=reason, session=sid),
+                             session=sid)
     return chat
+
+
+async def do_counsellor_end(*, counsellor: int, sid: str) -> bool:
+    """The counsellor ends one of their chats; False if it is not theirs."""
+    if await get_chat_for_counsellor(counsellor, sid) is None:
+        return False
+    await do_end_chat(sid=sid, reason="counsellor_ended", ended_by="counsellor")
+    return True
+
+
+async def do_block(*, counsellor: int, sid: str) -> bool:
+    """End the chat and refuse new chats from the seeker's keyed address hash for BLOCK_HOURS."""
+    chat = await get_chat_for_counsellor(counsellor, sid)
+    if chat is None:
+        return False
+    if chat.addr:
+        await store().block(chat.addr, settings.BLOCK_HOURS * 3600)
+    await do_end_chat(sid=sid, reason="blocked", ended_by="counsellor")
+    await audit(counsellor, "chat.block")
+    return True
 
 
 # --- Counsellors ---------------------------------------------------------------------------------------
 
 
-async def get_chat_for_counsellor(counsellor: int, sid: str) -> Chat | None:
-    """The chat if it is this counsellor's, else None. The only lookup of a chat by staff."""
-    chat = await store().get_chat(sid)
-    if chat is None or chat.counsellor != counsellor or chat.state == "queued":
-        return None
-    return chat
-
-
-def chat_frame(chat: Chat, *, moment: float) -> str:
-    return protocol.frame(
-        "chat", session=chat.sid, triage=chat.triage, priority=chat.priority, pathway=chat.pathway,
-        language=chat.language, waited=int(max(0, (chat.answered_at or moment) - chat.enqueued_at)),
-        state=chat.state, hs=chat.hs,
-    )
-
-
 async def _announce_assignment(chat: Chat, *, first_answer: bool, reply: Callable[[str], Awaitable[None]] | None = None,
-                               record: Callable[[Chat], None] | None = None) -> None:
+                               claimed_by: int = 0) -> None:
     """Both sides hear first; the database writes run after, off the claim's critical path.
 
     `reply` sends the `chat` frame straight to the counsellor's socket when that socket asked for
     the chat (take_next): the frame does not go out through Redis and back to the same worker.
-    `record(chat)` is the caller's own bookkeeping (the audit row), written on the database
-    thread in the same trip as the answer's counters."""
+    `claimed_by` is the counsellor whose claim is audited, in the same database trip as the
+    answer's counters (bus.after_reply)."""
     moment = now()
-    text = chat_frame(chat, moment=moment)
+    text = protocol.chat_frame(chat, moment=moment)
     if reply is not None:
         await reply(text)
     else:
-        await send_to(chat.counsellor_channel, text, kind="chat", session=chat.sid)
-    await send_to(chat.seeker_channel, protocol.frame("assigned"), kind="assigned")
-    counted = _answer_counts(chat, moment=moment) if first_answer else []
-    if counted or record is not None:
-        after_reply(database_sync_to_async(_write_assignment)(chat, counted, record))
+        await bus.send_event(chat.counsellor_channel, bus.CHAT_ASSIGNED, text, session=chat.sid)
+    await bus.send_event(chat.seeker_channel, bus.CHAT_ASSIGNED, protocol.assigned_frame())
+    counted = tally.answered(chat, moment=moment) if first_answer else []
+    if counted or claimed_by:
+        bus.after_reply(database_sync_to_async(_write_assignment)(chat, counted, claimed_by))
 
 
-def _answer_counts(chat: Chat, *, moment: float) -> list[tuple[str, dict[str, object] | None]]:
-    return [
-        (metrics.CHAT_ANSWERED, {"priority": chat.priority, "pathway": chat.pathway, "language": chat.language}),
-        (metrics.WAIT_SECONDS, {"bin": metrics.bin_label(moment - chat.enqueued_at, metrics.WAIT_BINS)}),
-    ]
-
-
-def _write_assignment(chat: Chat, counted: list[tuple[str, dict[str, object] | None]],
-                      record: Callable[[Chat], None] | None) -> None:
+def _write_assignment(chat: Chat, counted: list[tally.Count], claimed_by: int) -> None:
     if counted:
         do_count_many(counted)
-    if record is not None:
-        record(chat)
+    if claimed_by:
+        # The audit names the counsellor and the chat's priority, never the chat itself.
+        _write_audit(claimed_by, "chat.claim", chat.priority)
 
 
-async def do_take_next(*, counsellor: int, reply: Callable[[str], Awaitable[None]],
-                       record: Callable[[Chat], None] | None = None) -> ClaimResult:
-    """The counsellor asks for the next chat; `reply` sends its `chat` frame to the asking socket,
-    `record(chat)` (on the database thread, after the reply) is the caller's audit of the claim."""
+async def do_take_next(*, counsellor: int, reply: Callable[[str], Awaitable[None]]) -> ClaimResult:
+    """The counsellor asks for the next chat; `reply` sends its `chat` frame to the asking socket.
+    The claim's audit row and counters are written after the reply (docs/PERFORMANCE.md)."""
     result = await store().claim_next(counsellor, now=now())
     if result.chat is not None:
         chat = result.chat
         await _announce_assignment(chat, first_answer=chat.answered_at == chat.assigned_at, reply=reply,
-                                   record=record)
+                                   claimed_by=counsellor)
     return result
 
 
-async def do_assign(*, sid: str, counsellor: int) -> ClaimResult:
+async def do_assign(*, supervisor: int, sid: str, counsellor: int) -> ClaimResult:
     """Supervisor: give a chat to a counsellor (a new handshake follows)."""
     result = await store().assign(sid, counsellor, now=now())
     if result.chat is not None:
@@ -576,32 +422,43 @@ async def do_assign(*, sid: str, counsellor: int) -> ClaimResult:
         if result.previous_counsellor:
             previous = await store().get_presence(result.previous_counsellor)
             if previous is not None:
-                await send_to(previous.channel, protocol.frame("reassigned", session=sid), kind="reassigned",
-                              session=sid)
+                await bus.send_event(previous.channel, bus.CHAT_REASSIGNED, protocol.reassigned_frame(session=sid),
+                                     session=sid)
         await _announce_assignment(chat, first_answer=chat.answered_at == chat.assigned_at)
+        await audit(supervisor, "chat.reassign" if result.previous_counsellor else "chat.assign",
+                    f"counsellor:{counsellor}")
     return result
 
 
-async def do_counsellor_connect(*, presence: Presence) -> tuple[Presence, list[str]]:
+@dataclass
+class ConnectOutcome:
+    presence: Presence
+    frames: list[str]  # the counsellor's chats and what they have not acknowledged
+    sessions: set[str]  # the chats this socket now carries
+
+
+async def do_counsellor_connect(*, presence: Presence) -> ConnectOutcome:
     """A counsellor's socket opened: take over their chats on this socket, return what to send."""
     live = store()
     old = await live.get_presence(presence.user_id)
     if old is not None and old.online and old.channel and old.channel != presence.channel:
-        await layer().send(old.channel, {"type": SEEKER_CLOSE, "code": protocol.CLOSE_SUPERSEDED})
+        await bus.close_socket(old.channel, code=protocol.CLOSE_SUPERSEDED)
     if old is not None and old.state != "offline":
         presence.state = old.state
     stored = await live.set_presence(presence)
     moment = now()
     frames: list[str] = []
+    sessions: set[str] = set()
     for chat in await live.counsellor_chats(presence.user_id):
         await live.clear_deadlines(chat.sid, "cgrace")
         chat = await live.update_chat(chat.sid, counsellor_channel=presence.channel, counsellor_online=True) or chat
-        frames.append(chat_frame(chat, moment=moment))
-        frames.extend(msg_frame(seq, ct, chat.sid) for seq, ct in await live.pending_frames(chat.sid, "s"))
-        await send_to(chat.seeker_channel, protocol.frame("peer", state="back"))
+        sessions.add(chat.sid)
+        frames.append(protocol.chat_frame(chat, moment=moment))
+        frames.extend(protocol.msg_frame(seq, ct, chat.sid) for seq, ct in await live.pending_frames(chat.sid, "s"))
+        await bus.send_to(chat.seeker_channel, protocol.peer_frame(state="back"))
         if chat.hs == "done" and chat.seeker_online:
             await relay_pending(chat, sender="c")
-    return stored, frames
+    return ConnectOutcome(stored, frames, sessions)
 
 
 async def do_counsellor_disconnect(*, counsellor: int, channel: str) -> None:
@@ -614,11 +471,24 @@ async def do_counsellor_disconnect(*, counsellor: int, channel: str) -> None:
     for chat in await live.counsellor_chats(counsellor):
         await live.update_chat(chat.sid, counsellor_online=False)
         await live.set_deadline("cgrace", chat.sid, deadline)
-        await send_to(chat.seeker_channel, protocol.frame("peer", state="reconnecting"))
+        await bus.send_to(chat.seeker_channel, protocol.peer_frame(state="reconnecting"))
 
 
 async def do_set_status(*, counsellor: int, state: str) -> Presence | None:
-    return await store().update_presence(counsellor, state=state, since=now())
+    """The counsellor sets their own status (available, break, offline)."""
+    presence = await store().update_presence(counsellor, state=state, since=now())
+    await audit(counsellor, "counsellor.status", state)
+    return presence
+
+
+async def do_set_offline(*, supervisor: int, counsellor: int) -> Presence | None:
+    """Supervisor: set another counsellor offline and tell their socket; None if not signed in."""
+    presence = await store().update_presence(counsellor, state="offline", since=now())
+    if presence is None:
+        return None
+    await bus.send_to(presence.channel, protocol.status_frame(presence))
+    await audit(supervisor, "counsellor.set_offline", f"counsellor:{counsellor}")
+    return presence
 
 
 async def do_requeue(*, sid: str) -> Chat | None:
@@ -631,19 +501,15 @@ async def do_requeue(*, sid: str) -> Chat | None:
         enqueued_at=chat.enqueued_at, priority=chat.priority, ageing_seconds=settings.QUEUE_AGEING_SECONDS))
     if back is None:
         return None
-    await count(metrics.CHAT_REQUEUED, {"priority": chat.priority})
-    await send_to(back.seeker_channel, protocol.frame("requeued"), kind="requeued")
+    await count_all(tally.requeued(chat))
+    await bus.send_event(back.seeker_channel, bus.CHAT_REQUEUED, protocol.requeued_frame())
     return back
 
 
-async def do_block(*, counsellor: int, sid: str) -> bool:
-    chat = await get_chat_for_counsellor(counsellor, sid)
-    if chat is None:
-        return False
-    if chat.addr:
-        await store().block(chat.addr, settings.BLOCK_HOURS * 3600)
-    await do_end_chat(sid=sid, reason="blocked", ended_by="counsellor")
-    return True
+async def do_sample_capacity() -> None:
+    """The janitor, once a minute on one worker: count staffed capacity and load."""
+    live = store()
+    await count_all(tally.capacity_sampled(await live.all_presence(), await live.live_chats()))
 
 
 # --- Wrap-up, feedback, help -----------------------------------------------------------------------
@@ -651,7 +517,6 @@ async def do_block(*, counsellor: int, sid: str) -> bool:
 
 async def do_wrapup(*, counsellor: int, frame: protocol.Frame) -> str:
     """File the structured wrap-up of an ended chat: only aggregate counters change."""
-    from helpline.counters import dimension, do_count_rows
     from helpline.wrapup import check_wrapup
 
     sid = frame["session"]
@@ -661,28 +526,18 @@ async def do_wrapup(*, counsellor: int, frame: protocol.Frame) -> str:
         return protocol.error_frame("bad_frame", str(exc)[:200])
     if not await store().file_wrapup(counsellor, sid):
         return protocol.error_frame("not_allowed", "there is no wrap-up due for this chat")
-    rows = [
-        "",
-        dimension("concern", wrapup.concern),
-        dimension("protective_action", "yes" if wrapup.protective_action else "no"),
-        dimension("outcome", wrapup.outcome),
-        *(dimension("referral", code) for code in wrapup.referrals),
-        *(dimension("risk", code) for code in wrapup.risk),
-    ]
-    await database_sync_to_async(do_count_rows)(metrics.WRAPUP_FILED, rows)
-    return protocol.frame("wrapup_saved", session=sid)
+    await count_all(tally.wrapup_filed(
+        concern=wrapup.concern, protective_action=wrapup.protective_action, outcome=wrapup.outcome,
+        referrals=wrapup.referrals, risk=wrapup.risk,
+    ))
+    return protocol.wrapup_saved_frame(session=sid)
 
 
 async def do_feedback(*, answers: dict[str, str]) -> str:
     from helpline.wrapup import check_feedback
 
-    kept = check_feedback(answers)
-    if kept:
-        await count(metrics.FEEDBACK_GIVEN, dict(kept))
-    return protocol.frame("feedback_thanks")
-
-
-SUPERVISORS_GROUP = "supervisors"
+    await count_all(tally.feedback_given(check_feedback(answers)))
+    return protocol.feedback_thanks_frame()
 
 
 async def do_ask_for_help(*, counsellor: int, counsellor_name: str, sid: str) -> str | None:
@@ -692,72 +547,9 @@ async def do_ask_for_help(*, counsellor: int, counsellor_name: str, sid: str) ->
         return protocol.error_frame("not_allowed", "this chat is not yours")
     await store().update_chat(sid, help_requested=True)
     moment = now()
-    alert = protocol.frame(
-        "help", session=sid, counsellor=counsellor, counsellor_name=counsellor_name, priority=chat.priority,
+    await bus.send_to_supervisors(protocol.help_frame(
+        session=sid, counsellor=counsellor, counsellor_name=counsellor_name, priority=chat.priority,
         language=chat.language, minutes=int((moment - (chat.answered_at or moment)) // 60),
-    )
-    await layer().group_send(SUPERVISORS_GROUP, {"type": "relay.text", "text": alert, "kind": "help"})
+    ))
+    await audit(counsellor, "chat.help_requested")
     return None
-
-
-async def floor_frame() -> str:
-    """The supervisor's view: metadata of every live chat and queue entry, and every counsellor."""
-    live = store()
-    moment = now()
-    chats = [
-        {
-            "session": c.sid, "priority": c.priority, "language": c.language, "pathway": c.pathway,
-            "counsellor": c.counsellor, "state": c.state, "waited": int((c.answered_at or moment) - c.enqueued_at),
-            "duration": int(moment - c.answered_at) if c.answered_at else 0, "help": c.help_requested,
-            "seeker_online": c.seeker_online, "counsellor_online": c.counsellor_online,
-        }
-        for c in await live.live_chats()
-    ]
-    queued = [
-        {"session": c.sid, "priority": c.priority, "language": c.language, "pathway": c.pathway,
-         "waited": int(moment - c.enqueued_at)}
-        for c in await live.queued_chats()
-    ]
-    people = [
-        {"id": p.user_id, "name": p.name, "state": p.state, "online": p.online, "active": p.active, "limit": p.limit,
-         "wrapups": len(p.wrapups), "languages": list(p.languages)}
-        for p in await live.all_presence()
-    ]
-    return protocol.frame("floor", chats=chats, queue=queued, counsellors=people)
-
-
-def summarise_queue(chats: list[Chat], *, moment: float) -> dict[str, Any]:
-    """Counts and longest wait by priority and by language: nothing that identifies a chat."""
-    by_priority: dict[str, dict[str, int]] = {}
-    by_language: dict[str, dict[str, int]] = {}
-    for chat in chats:
-        waited = int(moment - chat.enqueued_at)
-        for table, key in ((by_priority, chat.priority), (by_language, chat.language)):
-            entry = table.setdefault(key, {"count": 0, "longest_wait": 0})
-            entry["count"] += 1
-            entry["longest_wait"] = max(entry["longest_wait"], waited)
-    return {"total": len(chats), "by_priority": by_priority, "by_language": by_language}
-
-
-class _QueueSummaryCache:
-    text: str = ""
-    at: float = 0.0
-    refreshing: asyncio.Task[None] | None = None
-
-
-async def _refresh_queue_summary() -> None:
-    chats = await store().queued_chats()
-    _QueueSummaryCache.text = protocol.frame("queue_summary", **summarise_queue(chats, moment=now()))
-    _QueueSummaryCache.at = now()
-
-
-async def queue_summary_frame() -> str:
-    if now() - _QueueSummaryCache.at > 1.0:
-        _QueueSummaryCache.refreshing = _single_flight(_QueueSummaryCache.refreshing, _refresh_queue_summary)
-        await asyncio.shield(_QueueSummaryCache.refreshing)
-    return _QueueSummaryCache.text
-
-
-def forget_caches() -> None:
-    """Drop this process's second-old snapshots (tests that swap the store between cases)."""
-    _Snapshot.at = _QueueSummaryCache.at = 0.0

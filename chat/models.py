@@ -1,6 +1,6 @@
 """Database models of the chat app.
 
-Keeps: counsellor identity public keys and their certificates (DESIGN.md section 4), until an
+Keeps: counsellor identity public keys and their certificates (docs/ARCHITECTURE.md), until an
 administrator removes them; revoked rows stay so that their serials can be listed to browsers
 until the certificate would have expired anyway. No chat content or help-seeker data is kept here.
 """

@@ -1,4 +1,10 @@
-"""Queue positions for every waiting seeker of this worker, computed together once a second.
+"""This worker's view of the queue: positions, the snapshot they are computed from, the summaries.
+
+Keeps, in this process only and at most a second old: every counsellor's presence, the list of
+queues, the mean handling time, and the last queue summary frame; and the waiting sockets of each
+event loop (channel name, chat id, what each was last told). Nothing is written anywhere.
+
+Queue positions for every waiting seeker of this worker are computed together once a second.
 
 Each queued seeker's socket used to ask the store for its own chat and position every second: at
 1,000 waiting chats that was thousands of store calls a second per worker, and claims queued
@@ -12,15 +18,116 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
-from chat import live, protocol
+from chat import protocol
+from chat.domain import Chat, Presence
 from chat.queueing import ahead_of, capacity, shared_queue_keys, wait_estimate
-from chat.store.base import Chat, StoreUnavailable
+from chat.store import live_store as store
+from chat.store.base import StoreUnavailable
 
 logger = logging.getLogger(__name__)
 INTERVAL_SECONDS = 1.0
+
+
+def now() -> float:
+    return time.time()
+
+
+class _Snapshot:
+    """Per-process cache of presence and handling time: read at most once a second per worker."""
+
+    presences: list[Presence] = []
+    queue_keys: list[str] = []
+    mean_handle: float | None = None
+    at: float = 0.0
+    refreshing: asyncio.Task[None] | None = None
+
+
+async def _refresh_snapshot() -> None:
+    live = store()
+    _Snapshot.presences = await live.all_presence()
+    _Snapshot.queue_keys = await live.queue_keys()
+    _Snapshot.mean_handle = await live.mean_handle_time()
+    _Snapshot.at = now()
+
+
+def _single_flight(current: asyncio.Task[None] | None, refresh: Callable[[], Awaitable[None]]) -> asyncio.Task[None]:
+    """The refresh already under way in this loop, or a new one.
+
+    A thousand queued seekers ask for their position in the same second: without this, every one
+    of them re-read every counsellor's presence while the first read was still on its way (the
+    stampede the load test found: docs/PERFORMANCE.md)."""
+    loop = asyncio.get_running_loop()
+    if current is not None and not current.done() and current.get_loop() is loop:
+        return current
+    return loop.create_task(refresh())  # type: ignore[arg-type]
+
+
+async def snapshot() -> type[_Snapshot]:
+    """Every counsellor's presence, the queues and the mean handling time, at most a second old."""
+    if now() - _Snapshot.at > 1.0:
+        _Snapshot.refreshing = _single_flight(_Snapshot.refreshing, _refresh_snapshot)
+        await asyncio.shield(_Snapshot.refreshing)
+    return _Snapshot
+
+
+async def queue_position(chat: Chat, *, extra_ahead: int = 0) -> tuple[int, int | None]:
+    """One chat's place in the queues its counsellors serve, and the honest wait estimate."""
+    snap = await snapshot()
+    keys = shared_queue_keys(snap.presences, chat.language, chat.pathway, snap.queue_keys)
+    ahead = await store().queue_counts_before(chat.score, keys)
+    position = ahead + 1 + extra_ahead
+    slots = capacity(snap.presences, chat.language, chat.pathway)
+    return position, wait_estimate(position=position, slots=slots, mean_handle_seconds=snap.mean_handle)
+
+
+def summarise_queue(chats: list[Chat], *, moment: float) -> dict[str, Any]:
+    """Counts and longest wait by priority and by language: nothing that identifies a chat."""
+    by_priority: dict[str, dict[str, int]] = {}
+    by_language: dict[str, dict[str, int]] = {}
+    for chat in chats:
+        waited = int(moment - chat.enqueued_at)
+        for table, key in ((by_priority, chat.priority), (by_language, chat.language)):
+            entry = table.setdefault(key, {"count": 0, "longest_wait": 0})
+            entry["count"] += 1
+            entry["longest_wait"] = max(entry["longest_wait"], waited)
+    return {"total": len(chats), "by_priority": by_priority, "by_language": by_language}
+
+
+class _QueueSummaryCache:
+    text: str = ""
+    at: float = 0.0
+    refreshing: asyncio.Task[None] | None = None
+
+
+async def _refresh_queue_summary() -> None:
+    chats = await store().queued_chats()
+    _QueueSummaryCache.text = protocol.queue_summary_frame(**summarise_queue(chats, moment=now()))
+    _QueueSummaryCache.at = now()
+
+
+async def queue_summary_frame() -> str:
+    """The `queue_summary` every counsellor socket of this worker is sent, at most a second old."""
+    if now() - _QueueSummaryCache.at > 1.0:
+        _QueueSummaryCache.refreshing = _single_flight(_QueueSummaryCache.refreshing, _refresh_queue_summary)
+        await asyncio.shield(_QueueSummaryCache.refreshing)
+    return _QueueSummaryCache.text
+
+
+async def floor_frame() -> str:
+    """The supervisor's view: metadata of every live chat and queue entry, and every counsellor."""
+    live = store()
+    return protocol.floor_frame(chats=await live.live_chats(), queued=await live.queued_chats(),
+                                counsellors=await live.all_presence(), moment=now())
+
+
+def forget_caches() -> None:
+    """Drop this process's second-old snapshots (tests that swap the store between cases)."""
+    _Snapshot.at = _QueueSummaryCache.at = 0.0
 
 
 @dataclass
@@ -63,10 +170,10 @@ class Board:
                 logger.error("queue positions failed: %s", exc.__class__.__name__)
 
     async def round(self) -> None:
-        store = live.store()
+        live = store()
         for channel, entry in list(self.waiting.items()):
             if entry.chat is None:  # requeued or resumed: its score may have changed
-                chat = await store.get_chat(entry.sid)
+                chat = await live.get_chat(entry.sid)
                 if chat is None or chat.state != "queued":
                     self.waiting.pop(channel, None)
                     continue
@@ -74,7 +181,7 @@ class Board:
         entries = [e for e in self.waiting.values() if e.chat is not None]
         if not entries:
             return
-        snap = await live.snapshot()
+        snap = await snapshot()
         groups: dict[tuple[str, str], list[str]] = {}
         for entry in entries:
             chat = entry.chat
@@ -83,7 +190,7 @@ class Board:
                 groups[chat.language, chat.pathway] = shared_queue_keys(
                     snap.presences, chat.language, chat.pathway, snap.queue_keys)
         needed = sorted({key for keys in groups.values() for key in keys})
-        scores = await store.queue_scores(needed, below=max(e.chat.score for e in entries if e.chat))
+        scores = await live.queue_scores(needed, below=max(e.chat.score for e in entries if e.chat))
         slots = {group: capacity(snap.presences, *group) for group in groups}
         for entry in entries:
             chat = entry.chat
@@ -94,7 +201,7 @@ class Board:
             current = position, eta
             if current != entry.last:
                 entry.last = current
-                await entry.send(protocol.frame("queue", position=current[0], eta_seconds=current[1]))
+                await entry.send(protocol.queue_frame(position=current[0], eta_seconds=current[1]))
 
 
 _boards: dict[int, Board] = {}

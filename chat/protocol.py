@@ -2,18 +2,20 @@
 
 Pure: no I/O. Every incoming websocket text frame goes through `parse_frame` before anything
 else happens; it either returns a `Frame` whose fields have been checked against the declared
-schema (types, lengths, ranges) or raises `FrameError` with a documented error code. Outgoing
-frames are built by `frame(...)`, which refuses undeclared types. docs/PROTOCOL.md is the
-specification; the tables here follow it.
+schema (types, lengths, ranges) or raises `FrameError` with a documented error code. Every
+outgoing frame is built here, by one function per frame type (`welcome_frame`, `msg_frame`, ...):
+no other module writes frame text. docs/PROTOCOL.md is the specification; the tables here follow it.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from chat.domain import Chat, Presence
 
 MAX_FRAME_BYTES = 65536
 VERSION = 1
@@ -297,14 +299,185 @@ COUNSELLOR_OUT = frozenset(
 )
 
 
-def frame(kind: str, **fields: Any) -> str:
-    """Build one outgoing frame as JSON text."""
+def _frame(kind: str, **fields: Any) -> str:
+    """One outgoing frame as compact JSON text, `type` first (the builders below call this)."""
     if kind not in SEEKER_OUT and kind not in COUNSELLOR_OUT:
         raise ValueError(f"undeclared outgoing frame type {kind!r}")
     return json.dumps({"type": kind, **fields}, separators=(",", ":"))
 
 
+def is_frame_of(text: str, kind: str) -> bool:
+    """Whether a frame built here is of this type (without parsing it: its `type` comes first)."""
+    return text.startswith(f'{{"type":"{kind}"')
+
+
+# --- Both sockets (docs/PROTOCOL.md 3.1, 3.3 and 3.4) ---------------------------------------------
+
+
 def error_frame(code: str, message: str) -> str:
     if code not in ERROR_CODES:
         raise ValueError(f"undeclared error code {code!r}")
-    return frame("error", code=code, message=message)
+    return _frame("error", code=code, message=message)
+
+
+def pong_frame() -> str:
+    return _frame("pong")
+
+
+def msg_frame_parts(seq: int, session: str | None = None) -> tuple[str, str]:
+    """A `msg` frame's text before and after the ciphertext; `session` only towards a counsellor.
+
+    The hot path (the store may join the parts itself: chat.store.redis, RELAY_FROM_STORE): ct and
+    session were validated as base64url, so no JSON escaping is needed and nothing is encoded."""
+    if session is None:
+        return f'{{"type":"msg","seq":{seq},"ct":"', '"}'
+    return f'{{"type":"msg","session":"{session}","seq":{seq},"ct":"', '"}'
+
+
+def msg_frame(seq: int, ct: str, session: str | None = None) -> str:
+    head, tail = msg_frame_parts(seq, session)
+    return head + ct + tail
+
+
+def ack_frame(seq: int, session: str | None = None) -> str:
+    """The receiver has processed messages up to `seq`; `session` only towards a counsellor."""
+    if session is None:
+        return f'{{"type":"ack","seq":{seq}}}'
+    return f'{{"type":"ack","session":"{session}","seq":{seq}}}'
+
+
+def peer_frame(*, state: str, session: str | None = None) -> str:
+    """The other side's connection dropped (`reconnecting`) or returned (`back`)."""
+    if session is None:
+        return _frame("peer", state=state)
+    return _frame("peer", session=session, state=state)
+
+
+def ended_frame(*, reason: str, session: str | None = None) -> str:
+    """The chat is over; `reason` is one of ENDED_REASONS; `session` only towards a counsellor."""
+    if reason not in ENDED_REASONS:
+        raise ValueError(f"undeclared ending reason {reason!r}")
+    if session is None:
+        return _frame("ended", reason=reason)
+    return _frame("ended", session=session, reason=reason)
+
+
+# --- To the help-seeker (docs/PROTOCOL.md 3.3) -----------------------------------------------------
+
+
+def welcome_frame(*, token: str, session: str, rules: Mapping[str, int]) -> str:
+    return _frame("welcome", token=token, session=session, rules=dict(rules))
+
+
+def queue_frame(*, position: int, eta_seconds: int | None) -> str:
+    return _frame("queue", position=position, eta_seconds=eta_seconds)
+
+
+def closed_frame(*, opens_at: str | None) -> str:
+    return _frame("closed", opens_at=opens_at)
+
+
+def full_frame() -> str:
+    return _frame("full")
+
+
+def crisis_frame(*, contacts: list[dict[str, str]]) -> str:
+    return _frame("crisis", contacts=contacts)
+
+
+def assigned_frame() -> str:
+    return _frame("assigned")
+
+
+def hs_offer_frame(*, cert: str, sig_cert: str, eph: str, sig: str) -> str:
+    return _frame("hs_offer", cert=cert, sig_cert=sig_cert, eph=eph, sig=sig)
+
+
+def requeued_frame() -> str:
+    return _frame("requeued")
+
+
+def idle_warning_frame(*, seconds: int) -> str:
+    return _frame("idle_warning", seconds=seconds)
+
+
+def feedback_thanks_frame() -> str:
+    return _frame("feedback_thanks")
+
+
+# --- To a counsellor (docs/PROTOCOL.md 3.4) -----------------------------------------------------------
+
+
+def hello_frame(*, counsellor: int, name: str, supervisor: bool) -> str:
+    return _frame("hello", counsellor=counsellor, name=name, supervisor=supervisor)
+
+
+def status_frame(presence: Presence | None) -> str:
+    """A counsellor's own status; `offline` with nothing held when there is no presence."""
+    if presence is None:
+        return _frame("status", state="offline", active=0, limit=0, wrapups=[])
+    return _frame("status", state=presence.state, active=presence.active, limit=presence.limit,
+                  wrapups=list(presence.wrapups))
+
+
+def chat_frame(chat: Chat, *, moment: float) -> str:
+    """A chat the counsellor holds: its triage codes and metadata, never the resume token."""
+    return _frame(
+        "chat", session=chat.sid, triage=chat.triage, priority=chat.priority, pathway=chat.pathway,
+        language=chat.language, waited=int(max(0, (chat.answered_at or moment) - chat.enqueued_at)),
+        state=chat.state, hs=chat.hs,
+    )
+
+
+def hs_init_frame(*, session: str, eph: str) -> str:
+    return _frame("hs_init", session=session, eph=eph)
+
+
+def hs_confirm_frame(*, session: str, mac: str) -> str:
+    return _frame("hs_confirm", session=session, mac=mac)
+
+
+def reassigned_frame(*, session: str) -> str:
+    return _frame("reassigned", session=session)
+
+
+def wrapup_saved_frame(*, session: str) -> str:
+    return _frame("wrapup_saved", session=session)
+
+
+def queue_summary_frame(*, total: int, by_priority: Mapping[str, Mapping[str, int]],
+                        by_language: Mapping[str, Mapping[str, int]]) -> str:
+    return _frame("queue_summary", total=total, by_priority=by_priority, by_language=by_language)
+
+
+def floor_frame(*, chats: Iterable[Chat], queued: Iterable[Chat], counsellors: Iterable[Presence],
+                moment: float) -> str:
+    """The supervisor's view: metadata of every live chat and queue entry, and every counsellor;
+    never content, triage answers or the resume token."""
+    live = [
+        {
+            "session": c.sid, "priority": c.priority, "language": c.language, "pathway": c.pathway,
+            "counsellor": c.counsellor, "state": c.state, "waited": int((c.answered_at or moment) - c.enqueued_at),
+            "duration": int(moment - c.answered_at) if c.answered_at else 0, "help": c.help_requested,
+            "seeker_online": c.seeker_online, "counsellor_online": c.counsellor_online,
+        }
+        for c in chats
+    ]
+    waiting = [
+        {"session": c.sid, "priority": c.priority, "language": c.language, "pathway": c.pathway,
+         "waited": int(moment - c.enqueued_at)}
+        for c in queued
+    ]
+    people = [
+        {"id": p.user_id, "name": p.name, "state": p.state, "online": p.online, "active": p.active, "limit": p.limit,
+         "wrapups": len(p.wrapups), "languages": list(p.languages)}
+        for p in counsellors
+    ]
+    return _frame("floor", chats=live, queue=waiting, counsellors=people)
+
+
+def help_frame(*, session: str, counsellor: int, counsellor_name: str, priority: str, language: str,
+               minutes: int) -> str:
+    """To supervisors: a counsellor asks for help with a chat (its metadata only)."""
+    return _frame("help", session=session, counsellor=counsellor, counsellor_name=counsellor_name,
+                  priority=priority, language=language, minutes=minutes)

@@ -12,7 +12,7 @@ import math
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 
-from chat.store.base import Presence
+from chat.domain import Presence
 
 PRIORITY_BOOST = {"crisis": 3.0, "raised": 1.0, "normal": 0.0}
 REQUEUE_BOOST = 10_000_000.0

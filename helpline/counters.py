@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -45,15 +46,26 @@ def do_count(
     do_count_rows(metric, rows, n=n, at=at)
 
 
-def do_count_many(items: Iterable[tuple[str, Mapping[str, object] | None]], *, at: datetime | None = None) -> None:
-    """Several `do_count(metric, dims=dims)` in one transaction: one trip to the database for
-    everything one event counts (a join, a claim, an ending)."""
+def do_count_many(items: Iterable[tuple[Any, ...]], *, at: datetime | None = None) -> None:
+    """Several counts in one transaction: one trip to the database for everything one event counts
+    (a join, a claim, an ending; chat.tally declares them). Each item is `(metric, dims)` or
+    `(metric, dims, n)`; a dimension whose value is a tuple counts each of its values under the
+    same name (a wrap-up's referrals)."""
     bucket = hour_bucket(at)
     params: list[tuple[datetime, str, str, int]] = []
-    for metric, dims in items:
-        rows = [""] + [dimension(name, value) for name, value in (dims or {}).items() if value not in (None, "")]
-        params.extend((bucket, metric, dim, 1) for dim in rows)
+    for metric, dims, *more in items:
+        n = int(more[0]) if more else 1
+        params.extend((bucket, metric, dim, n) for dim in ["", *_dimension_rows(dims or {})])
     _upsert(params)
+
+
+def _dimension_rows(dims: Mapping[str, object]) -> list[str]:
+    rows: list[str] = []
+    for name, value in dims.items():
+        for one in value if isinstance(value, tuple) else (value,):
+            if one not in (None, ""):
+                rows.append(dimension(name, one))
+    return rows
 
 
 def do_count_rows(metric: str, dimensions: Iterable[str], *, n: int = 1, at: datetime | None = None) -> None:

@@ -16,6 +16,8 @@ from typing import Any
 
 from daphne.cli import CommandLineInterface
 
+from chat import bus
+
 REFUSED = ("--access-log", "-v", "--verbosity")
 APPLICATION = "helpline.asgi:application"
 
@@ -28,20 +30,17 @@ def daphne_arguments(argv: list[str]) -> list[str]:
     return ["--verbosity", "0", *args, APPLICATION]
 
 
-# How long a stopping worker waits for the bookkeeping it started after replies (chat.live.after_reply:
+# How long a stopping worker waits for the bookkeeping it started after replies (chat.bus.after_reply:
 # the counters and audit of a claim), so that a restart does not lose it.
 SETTLE_SECONDS = 5.0
 
 
 def settle_on_shutdown() -> Any:
-    """Twisted "before shutdown" trigger: a Deferred that fires once chat.live has written what it
-    started after its replies (or after SETTLE_SECONDS), so SIGTERM loses no counter or audit row."""
+    """Twisted "before shutdown" trigger: a Deferred that fires once chat.bus has written what was
+    started after replies (or after SETTLE_SECONDS), so SIGTERM loses no counter or audit row."""
     from twisted.internet import defer
 
-    live = sys.modules.get("chat.live")
-    if live is None:
-        return None
-    future = asyncio.ensure_future(asyncio.wait_for(live.settle(), SETTLE_SECONDS))
+    future = asyncio.ensure_future(asyncio.wait_for(bus.settle(), SETTLE_SECONDS))
     return defer.Deferred.fromFuture(future).addErrback(lambda failure: None)
 
 

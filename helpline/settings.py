@@ -319,7 +319,7 @@ STATICFILES_DIRS = [VAR_DIR / "public"]
 # layer tells each socket once instead of ending it.
 RATELIMIT_FAIL_OPEN = True
 # Websocket connection attempts per keyed address hash and minute (each socket is also limited to
-# 20 frames a second, bursts of 60, and 512 KiB a second: chat.consumers.FrameBudget).
+# 20 frames a second, bursts of 60, and 512 KiB a second: chat.flood.FrameBudget).
 SEEKER_CONNECTIONS_PER_MINUTE = env_int("SEEKER_CONNECTIONS_PER_MINUTE", 30, minimum=1)
 STAFF_CONNECTIONS_PER_MINUTE = env_int("STAFF_CONNECTIONS_PER_MINUTE", 30, minimum=1)
 if REDIS_HOSTS or REDIS_SENTINELS:

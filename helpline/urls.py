@@ -5,12 +5,13 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from chat import views as chat_views
 from helpline import seeker_views, views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("exit", views.exit_page, name="exit"),
-    path("chat/revoked.json", seeker_views.revoked, name="seeker-revoked"),
+    path("chat/revoked.json", chat_views.revoked, name="seeker-revoked"),
     path("admin/", admin.site.urls),
     path("manage/stats/", include("helpline.stats.urls")),
     path("staff/", include("helpline.staff.urls")),
@@ -19,7 +20,7 @@ urlpatterns = [
 # Help-seeker pages: English without a prefix, other languages under /<code>/ (no cookie needed).
 urlpatterns += i18n_patterns(
     path("", seeker_views.home, name="home"),
-    path("chat/", seeker_views.chat, name="seeker-chat"),
+    path("chat/", chat_views.chat, name="seeker-chat"),
     path("how-we-protect-you/", seeker_views.how_we_protect_you, name="seeker-protect"),
     path("", include("resources.urls")),
     prefix_default_language=False,

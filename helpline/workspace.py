@@ -15,7 +15,6 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.functional import Promise
@@ -122,35 +121,6 @@ def shareable_resources(languages: Iterable[str]) -> list[dict[str, str]]:
             return []
         found.append({"title": article.title, "path": path, "language": article.language})
     return found
-
-
-def current_key(user: Any, fingerprint: str = "") -> Any:
-    """The user's identity key with this fingerprint, or their newest one when none is named."""
-    from chat.models import IdentityKey
-
-    keys = IdentityKey.objects.filter(user=user)
-    if fingerprint:
-        return keys.filter(fingerprint=fingerprint.lower()).first()
-    return keys.order_by("-created_at", "-id").first()
-
-
-def demo_auto_certify() -> bool:
-    """Demo mode with DEMO_AUTO_CERTIFY: keys are certified with the demo root key as they arrive."""
-    return bool(settings.DEMO_MODE and getattr(settings, "DEMO_AUTO_CERTIFY", False) and settings.ORG_ROOT_PRIVATE_KEY)
-
-
-def server_root_private_key() -> Any:
-    """The root private key if this server holds one (demo mode creates it), else None."""
-    from pathlib import Path
-
-    from chat.certificates import ensure_demo_root_key, load_private_key
-
-    if settings.DEMO_MODE:
-        ensure_demo_root_key()
-    path = settings.ORG_ROOT_PRIVATE_KEY
-    if not path or not Path(path).exists():
-        return None
-    return load_private_key(path)
 
 
 # --- Texts the scripts show ------------------------------------------------------------------------

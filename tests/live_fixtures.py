@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from chat import live
+from chat import positions
 from chat.certificates import generate_root_key, write_public_key
 from chat.store import get_store
 from chat.store.base import LiveStore
@@ -21,7 +21,7 @@ async def fresh_store(settings: Any, path: str) -> AsyncIterator[LiveStore]:
     """The live-state store named by `path` (settings.LIVE_STORE), emptied before and after."""
     settings.LIVE_STORE = path
     get_store.cache_clear()
-    live.forget_caches()
+    positions.forget_caches()
     store = get_store()
     await store.flush_everything()
     try:

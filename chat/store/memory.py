@@ -13,7 +13,8 @@ from typing import Any
 
 from django.conf import settings
 
-from chat.store.base import AppendResult, Chat, ClaimResult, LiveStore, Presence, Side
+from chat.domain import Chat, ClaimResult, Presence, Side
+from chat.store.base import AppendResult, LiveStore
 
 _HANDLE_SAMPLES = 50
 

@@ -16,6 +16,7 @@ import functools
 import secrets
 import time
 from collections.abc import Callable, Coroutine
+from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 import redis.asyncio as aioredis
@@ -25,247 +26,28 @@ from redis.backoff import ConstantBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from chat.store.base import AppendResult, Chat, ClaimResult, LiveStore, Presence, Side, StoreUnavailable
+from chat.domain import Chat, ClaimResult, Presence, Side
+from chat.store.base import AppendResult, LiveStore, StoreUnavailable
 
 P = "hl:"
 MAX_CONNECTIONS = 64  # per worker process and event loop
 DEADLINE_KINDS = ("sgrace", "cgrace", "sidle", "sidle_end", "qidle", "qidle_end")
 _PRESENCE_FIELDS = ("name", "state", "limit", "languages", "pathways", "channel", "online", "since")
 
-_LUA_HELPERS = """
-local P = 'hl:'
-local function contains(list, item)
-  for word in string.gmatch(list, '[^,]+') do if word == item then return true end end
-  return false
-end
-local function drop_frames(sid)
-  redis.call('DEL', P..'f:'..sid..':s', P..'f:'..sid..':c')
-  redis.call('HSET', P..'chat:'..sid, 'in_s', 0, 'in_c', 0)
-end
-local function give(sid, uid, channel, now, ttl)
-  local ck = P..'chat:'..sid
-  local qk = redis.call('HGET', ck, 'language')..':'..redis.call('HGET', ck, 'pathway')
-  redis.call('ZREM', P..'queue', sid)
-  redis.call('ZREM', P..'q:'..qk, sid)
-  drop_frames(sid)
-  local answered = tonumber(redis.call('HGET', ck, 'answered_at') or '0')
-  if answered == 0 then answered = now end
-  redis.call('HSET', ck, 'state', 'assigned', 'counsellor', uid, 'counsellor_channel', channel,
-    'counsellor_online', '1', 'assigned_at', now, 'answered_at', answered, 'hs', '')
-  redis.call('HINCRBY', ck, 'epoch', 1)
-  redis.call('EXPIRE', ck, ttl)
-  redis.call('HINCRBY', P..'c:'..uid, 'active', 1)
-  redis.call('SADD', P..'c:'..uid..':chats', sid)
-  redis.call('SADD', P..'live', sid)
-end
-local function release(sid, uid)
-  redis.call('SREM', P..'c:'..uid..':chats', sid)
-  local active = tonumber(redis.call('HGET', P..'c:'..uid, 'active') or '0')
-  if active > 0 then redis.call('HINCRBY', P..'c:'..uid, 'active', -1) end
-end
-"""
+# The Lua scripts live beside this module in lua/, one file each; helpers.lua is prepended to every
+# one (the key prefix and the steps several scripts share). Each runs atomically in Redis.
+_LUA = Path(__file__).with_name("lua")
+SCRIPT_NAMES = (
+    "create", "update", "end", "claim", "assign", "requeue", "restart", "set_presence", "update_presence",
+    "file_wrapup", "append", "ack", "queue_scores", "pop_due", "hit",
+)
 
-_CREATE = """
-local sid, token, score, qk, maxq, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5]), ARGV[6]
-if redis.call('ZCARD', P..'queue') >= maxq then return 0 end
-local ck = P..'chat:'..sid
-for i = 7, #ARGV, 2 do redis.call('HSET', ck, ARGV[i], ARGV[i + 1]) end
-redis.call('HSET', ck, 'state', 'queued', 'in_s', 0, 'in_c', 0)
-redis.call('EXPIRE', ck, ttl)
-redis.call('SET', P..'tok:'..token, sid, 'EX', ttl)
-redis.call('ZADD', P..'queue', score, sid)
-redis.call('ZADD', P..'q:'..qk, score, sid)
-redis.call('SADD', P..'queues', qk)
-return 1
-"""
 
-_UPDATE = """
-local ck = P..'chat:'..ARGV[1]
-if redis.call('EXISTS', ck) == 0 then return 0 end
-for i = 2, #ARGV, 2 do redis.call('HSET', ck, ARGV[i], ARGV[i + 1]) end
-return 1
-"""
+@functools.cache
+def script_source(name: str) -> str:
+    """The text Redis runs for one script: the shared helpers, then the script itself."""
+    return (_LUA / "helpers.lua").read_text() + (_LUA / f"{name}.lua").read_text()
 
-_END = """
-local sid = ARGV[1]
-local ck = P..'chat:'..sid
-local data = redis.call('HGETALL', ck)
-if #data == 0 then return false end
-local f = {}
-for i = 1, #data, 2 do f[data[i]] = data[i + 1] end
-redis.call('DEL', ck, P..'tok:'..f['token'], P..'f:'..sid..':s', P..'f:'..sid..':c')
-redis.call('ZREM', P..'queue', sid)
-redis.call('ZREM', P..'q:'..f['language']..':'..f['pathway'], sid)
-redis.call('SREM', P..'live', sid)
-for i = 2, #ARGV do redis.call('ZREM', P..'deadlines', ARGV[i]..'|'..sid) end
-local uid = f['counsellor'] or '0'
-if uid ~= '0' and f['state'] ~= 'queued' then
-  release(sid, uid)
-  redis.call('SADD', P..'c:'..uid..':wrapups', sid)
-end
-return data
-"""
-
-_CLAIM = """
-local function claim_one(uid, now, ttl)
-  local pk = P..'c:'..uid
-  local p = redis.call('HMGET', pk, 'state', 'online', 'limit', 'active', 'languages', 'pathways', 'channel')
-  if p[1] ~= 'available' or p[2] ~= '1' then return {'not_available'} end
-  if redis.call('SCARD', pk..':wrapups') > 0 then return {'wrapup_required'} end
-  if tonumber(p[4] or '0') >= tonumber(p[3] or '0') then return {'at_limit'} end
-  local best, bestscore = nil, nil
-  for _, qk in ipairs(redis.call('SMEMBERS', P..'queues')) do
-    local lang, pw = string.match(qk, '^([^:]*):(.*)$')
-    if contains(p[5] or '', lang) and ((p[6] or '') == '' or contains(p[6], pw)) then
-      local head = redis.call('ZRANGE', P..'q:'..qk, 0, 0, 'WITHSCORES')
-      if head[1] then
-        local s = tonumber(head[2])
-        if best == nil or s < bestscore or (s == bestscore and head[1] < best) then best, bestscore = head[1], s end
-      end
-    end
-  end
-  if best == nil then return {'queue_empty'} end
-  give(best, uid, p[7] or '', now, ttl)
-  return {'ok', best, redis.call('HGETALL', P..'chat:'..best)}
-end
--- Several claims, in the order given, as one atomic step: ARGV = ttl, then uid, now pairs.
-local out = {}
-for i = 2, #ARGV, 2 do out[#out + 1] = claim_one(ARGV[i], tonumber(ARGV[i + 1]), ARGV[1]) end
-return out
-"""
-
-_ASSIGN = """
-local sid, uid, now, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
-local ck = P..'chat:'..sid
-local c = redis.call('HMGET', ck, 'state', 'counsellor')
-if not c[1] then return {'bad_state'} end
-if c[2] == uid and c[1] ~= 'queued' then return {'bad_state'} end
-local pk = P..'c:'..uid
-local p = redis.call('HMGET', pk, 'state', 'online', 'limit', 'active', 'channel')
-if p[2] ~= '1' or p[1] == 'offline' or not p[1] then return {'not_available'} end
-if tonumber(p[4] or '0') >= tonumber(p[3] or '0') then return {'at_limit'} end
-local previous = '0'
-if c[1] ~= 'queued' and c[2] and c[2] ~= '0' then
-  previous = c[2]
-  release(sid, previous)
-end
-give(sid, uid, p[5] or '', now, ttl)
-return {'ok', sid, previous}
-"""
-
-_REQUEUE = """
-local sid, score = ARGV[1], tonumber(ARGV[2])
-local ck = P..'chat:'..sid
-local c = redis.call('HMGET', ck, 'state', 'counsellor', 'language', 'pathway')
-if not c[1] or c[1] == 'queued' then return 0 end
-if c[2] and c[2] ~= '0' then release(sid, c[2]) end
-drop_frames(sid)
-redis.call('SREM', P..'live', sid)
-redis.call('HSET', ck, 'state', 'queued', 'counsellor', 0, 'counsellor_channel', '', 'hs', '', 'score', score)
-local qk = c[3]..':'..c[4]
-redis.call('ZADD', P..'queue', score, sid)
-redis.call('ZADD', P..'q:'..qk, score, sid)
-redis.call('SADD', P..'queues', qk)
-return 1
-"""
-
-_RESTART = """
-local sid = ARGV[1]
-local ck = P..'chat:'..sid
-local state = redis.call('HGET', ck, 'state')
-if not state or state == 'queued' then return 0 end
-drop_frames(sid)
-redis.call('HSET', ck, 'state', 'assigned', 'hs', 'init')
-return 1
-"""
-
-_SET_PRESENCE = """
-local pk = P..'c:'..ARGV[1]
-for i = 2, #ARGV, 2 do redis.call('HSET', pk, ARGV[i], ARGV[i + 1]) end
-redis.call('HSETNX', pk, 'active', 0)
-redis.call('SADD', P..'counsellors', ARGV[1])
-return 1
-"""
-
-_UPDATE_PRESENCE = """
-local pk = P..'c:'..ARGV[1]
-if redis.call('EXISTS', pk) == 0 then return 0 end
-for i = 2, #ARGV, 2 do redis.call('HSET', pk, ARGV[i], ARGV[i + 1]) end
-return 1
-"""
-
-_FILE_WRAPUP = """
-return redis.call('SREM', P..'c:'..ARGV[1]..':wrapups', ARGV[2])
-"""
-
-_APPEND = """
-local sid, sender, seq, ct, now, ttl, uid = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], ARGV[6], ARGV[7]
-local ck = P..'chat:'..sid
-local field = 'seeker_channel'
-if sender == 's' then field = 'counsellor_channel' end
-local c = redis.call('HMGET', ck, 'state', 'in_'..sender, field, 'counsellor')
-if uid ~= '0' and (not c[1] or c[1] == 'queued' or c[4] ~= uid) then return {'not_yours', ''} end
-if not c[1] then return {'gone', ''} end
-if c[1] ~= 'active' then return {'not_active', c[3] or ''} end
-local last = tonumber(c[2] or '0')
-if seq <= last then return {'dup', c[3] or ''} end
-if seq ~= last + 1 then return {'gap', c[3] or ''} end
-if sender == 's' then
-  redis.call('HSET', ck, 'in_s', seq, 'last_seeker_activity', now)
-else
-  redis.call('HSET', ck, 'in_c', seq)
-end
-local fk = P..'f:'..sid..':'..sender
-redis.call('ZADD', fk, seq, seq..'|'..ct)
-redis.call('EXPIRE', fk, ttl)
--- A store on the channel layer's Redis delivers in the same step (chat.layers.raw_frame).
-if ARGV[8] and c[3] and c[3] ~= '' then redis.call('PUBLISH', c[3], ARGV[8]..ct..ARGV[9]) end
-return {'ok', c[3] or ''}
-"""
-
-_ACK = """
-local sid, receiver, seq, uid = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-local ck = P..'chat:'..sid
-local sender, field = 'c', 'counsellor_channel'
-if receiver == 'c' then sender, field = 's', 'seeker_channel' end
-local c = redis.call('HMGET', ck, field, 'state', 'counsellor')
-local channel = c[1]
-if not channel then return false end
-if uid ~= '0' and (c[2] == 'queued' or c[3] ~= uid) then return false end
-redis.call('ZREMRANGEBYSCORE', P..'f:'..sid..':'..sender, '-inf', seq)
-if ARGV[5] and channel ~= '' then redis.call('PUBLISH', channel, ARGV[5]) end
-return channel
-"""
-
-_QUEUE_SCORES = """
-local out = {}
-for i = 2, #ARGV do
-  local flat = redis.call('ZRANGEBYSCORE', P..'q:'..ARGV[i], '-inf', '('..ARGV[1], 'WITHSCORES')
-  local scores = {}
-  for j = 2, #flat, 2 do scores[#scores + 1] = flat[j] end
-  out[#out + 1] = scores
-end
-return out
-"""
-
-_POP_DUE = """
-local due = redis.call('ZRANGEBYSCORE', P..'deadlines', '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
-if #due > 0 then redis.call('ZREM', P..'deadlines', unpack(due)) end
-return due
-"""
-
-_HIT = """
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
-return n
-"""
-
-_SCRIPTS = {
-    "create": _CREATE, "update": _UPDATE, "end": _END, "claim": _CLAIM, "assign": _ASSIGN,
-    "requeue": _REQUEUE, "restart": _RESTART, "set_presence": _SET_PRESENCE, "update_presence": _UPDATE_PRESENCE,
-    "file_wrapup": _FILE_WRAPUP, "append": _APPEND, "ack": _ACK, "queue_scores": _QUEUE_SCORES,
-    "pop_due": _POP_DUE, "hit": _HIT,
-}
 
 _P = ParamSpec("_P")
 _T = TypeVar("_T")
@@ -420,7 +202,7 @@ class RedisStore(LiveStore):
                 client = aioredis.Redis.from_pool(pool)
             else:
                 client = make_redis_client(async_=True, **options)  # type: ignore[assignment]
-            scripts = {name: client.register_script(_LUA_HELPERS + body) for name, body in _SCRIPTS.items()}
+            scripts = {name: client.register_script(script_source(name)) for name in SCRIPT_NAMES}
             found = (client, scripts)
             self._clients = {loop_id: found}
         return found

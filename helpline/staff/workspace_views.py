@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
+from chat import certificates
 from helpline import workspace
 from helpline.ratelimits import limited
 from helpline.staff.access import staff_required
@@ -51,7 +52,7 @@ def workspace_page(request: HttpRequest) -> HttpResponse:
         "keys_request": reverse("staff-keys-request"),
         "pseudonym": profile.display_pseudonym,
         "languages": languages,
-        "demo_auto_certify": workspace.demo_auto_certify(),
+        "demo_auto_certify": certificates.demo_auto_certify(),
         "csrf_token": get_token(request),
     }
     context = {
@@ -82,8 +83,8 @@ def supervisor_page(request: HttpRequest) -> HttpResponse:
 def keys_mine(request: HttpRequest) -> JsonResponse:
     """The status of this person's identity key (the one with `?fingerprint=`, else the newest)."""
     fingerprint = request.GET.get("fingerprint", "")[:64]
-    key = workspace.current_key(request.user, fingerprint)
-    return JsonResponse(workspace.key_status(key, demo_auto_certify=workspace.demo_auto_certify()))
+    key = certificates.current_key(request.user, fingerprint)
+    return JsonResponse(workspace.key_status(key, demo_auto_certify=certificates.demo_auto_certify()))
 
 
 @never_cache
@@ -93,23 +94,21 @@ def keys_mine(request: HttpRequest) -> JsonResponse:
 @limited(group="staff-keys", rate="60/m")
 def keys_request(request: HttpRequest) -> JsonResponse:
     """The browser sends its new identity public key (base64url point) for certification."""
-    from chat.certificates import CertificateError, do_certify, do_request_certification
-
     public_key = request.POST.get("public_key", "")[:200]
     profile = staff_profile(request.user)  # type: ignore[arg-type]
     try:
-        key = do_request_certification(
+        key = certificates.do_request_certification(
             user=request.user,  # type: ignore[arg-type]
             public_key=public_key,
             pseudonym=profile.display_pseudonym,
         )
-    except CertificateError as exc:
+    except certificates.CertificateError as exc:
         return JsonResponse({"error": str(exc)}, status=400)
-    auto = workspace.demo_auto_certify()
+    auto = certificates.demo_auto_certify()
     if auto and key.status == "pending":
-        root = workspace.server_root_private_key()
+        root = certificates.server_root_private_key()
         if root is not None:
             # DEMO ONLY: the server holds the root key and certifies at once (audited in do_certify).
-            key = do_certify(key=key, root_private=root, actor=None)
+            key = certificates.do_certify(key=key, root_private=root, actor=None)
     return JsonResponse(workspace.key_status(key, demo_auto_certify=auto))
 

@@ -11,8 +11,7 @@ from typing import Any
 import pytest
 from asgiref.sync import sync_to_async
 
-from chat import e2ee, janitor
-from chat import live as live_path
+from chat import bus, e2ee, janitor
 from chat.store.base import LiveStore
 from chat.testing import ProvisionedCounsellor
 from helpline import metrics
@@ -306,7 +305,7 @@ async def test_a_whole_encrypted_chat_with_wrapup_and_feedback(
     assert await live.get_chat(session) is None
     assert await live.pending_frames(session, "s") == []
     assert (await live.get_presence(counsellor.user_id)).wrapups == ()  # type: ignore[union-attr]
-    await live_path.settle()  # the claim's counters and audit row are written after its reply
+    await bus.settle()  # the claim's counters and audit row are written after its reply
     assert await acounter(metrics.CHAT_ANSWERED) == 1
     claims = await sync_to_async(list)(AuditEvent.objects.filter(action="chat.claim").values_list(
         "actor_name", "target"))

@@ -3,8 +3,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from chat.domain import Presence
 from chat.queueing import ahead_of, capacity, queue_score, requeue_score, shared_queue_keys, wait_estimate
-from chat.store.base import Presence
 
 
 def presence(uid: int, **kwargs) -> Presence:

@@ -1,6 +1,6 @@
 """Relay in one round trip: the Redis store publishes a kept frame to the receiving socket's
 pub/sub channel itself (RELAY_FROM_STORE), and the pub/sub layer hands it to the consumer as the
-same `relay.text` event that `live.send_to` would have sent."""
+same `relay.text` event that `bus.send_to` would have sent."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from collections.abc import Awaitable
 import pytest
 import redis.asyncio as aioredis
 
-from chat import live
+from chat import protocol
+from chat.domain import Chat, Presence
 from chat.layers import ResilientRedisPubSubChannelLayer, raw_frame
-from chat.store.base import Chat, Presence
 from chat.store.redis import RedisStore
 from helpline.redis_conn import store_shares_layer_server
 
@@ -63,24 +63,24 @@ async def test_a_kept_frame_and_its_ack_reach_the_other_socket_through_the_layer
     seeker, counsellor = await layer.new_channel(), await layer.new_channel()
     chat = await active_chat(store, seeker_channel=seeker, counsellor_channel=counsellor)
     ct = "Q" * 300
-    head, tail = live.msg_frame_parts(1, chat.sid)
+    head, tail = protocol.msg_frame_parts(1, chat.sid)
     assert await store.append_frame(chat.sid, "s", 1, ct, now=3, publish=(head, tail)) == ("ok", counsellor)
     event = await next_event(layer, counsellor)
-    assert event == {"type": "relay.text", "text": live.msg_frame(1, ct, chat.sid), "kind": ""}
+    assert event == {"type": "relay.text", "text": protocol.msg_frame(1, ct, chat.sid)}
 
     # A resend, a gap and someone else's frame are refused and publish nothing.
     async def refused() -> None:
         assert (await store.append_frame(chat.sid, "s", 1, ct, now=3, publish=(head, tail)))[0] == "dup"
-        assert (await store.append_frame(chat.sid, "s", 3, ct, now=3, publish=live.msg_frame_parts(3)))[0] == "gap"
+        assert (await store.append_frame(chat.sid, "s", 3, ct, now=3, publish=protocol.msg_frame_parts(3)))[0] == "gap"
         assert (await store.append_frame(chat.sid, "c", 1, ct, now=3, counsellor=8,
-                                         publish=live.msg_frame_parts(1)))[0] == "not_yours"
+                                         publish=protocol.msg_frame_parts(1)))[0] == "not_yours"
         assert await store.ack_frames(chat.sid, "s", 1, counsellor=8, publish='{"type":"ack","seq":1}') is None
 
     assert await published(redis_url, [seeker, counsellor], refused()) == []
 
     ack = f'{{"type":"ack","session":"{chat.sid}","seq":1}}'
     assert await store.ack_frames(chat.sid, "c", 1, counsellor=7, publish=ack) == seeker
-    assert await next_event(layer, seeker) == {"type": "relay.text", "text": ack, "kind": ""}
+    assert await next_event(layer, seeker) == {"type": "relay.text", "text": ack}
     assert await store.pending_frames(chat.sid, "s") == []
     await layer.flush()
 
@@ -90,7 +90,7 @@ async def test_a_store_that_does_not_publish_leaves_delivery_to_the_caller(redis
     store = RedisStore(redis_url, publishes=False)
     seeker, counsellor = await layer.new_channel(), await layer.new_channel()
     chat = await active_chat(store, seeker_channel=seeker, counsellor_channel=counsellor)
-    append = store.append_frame(chat.sid, "s", 1, "A" * 40, now=3, publish=live.msg_frame_parts(1))
+    append = store.append_frame(chat.sid, "s", 1, "A" * 40, now=3, publish=protocol.msg_frame_parts(1))
     assert await published(redis_url, [counsellor], append) == []
     assert await store.pending_frames(chat.sid, "s") == [(1, "A" * 40)]
     await layer.flush()

@@ -9,7 +9,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from chat.store.base import Chat, LiveStore, Presence
+from chat.domain import Chat, Presence
+from chat.store.base import LiveStore
 from chat.store.memory import MemoryStore
 from chat.store.redis import RedisStore
 

@@ -197,7 +197,7 @@ def test_it_refuses_to_run_daphne_with_an_access_log() -> None:
 async def test_a_stopping_worker_first_writes_what_it_started_after_replies() -> None:
     import asyncio
 
-    from chat import live
+    from chat import bus
     from helpline.serve import settle_on_shutdown
 
     written: list[str] = []
@@ -206,7 +206,7 @@ async def test_a_stopping_worker_first_writes_what_it_started_after_replies() ->
         await asyncio.sleep(0.2)
         written.append("claim audit")
 
-    live.after_reply(bookkeeping())
+    bus.after_reply(bookkeeping())
     deferred = settle_on_shutdown()
     assert written == []
     await deferred.asFuture(asyncio.get_running_loop())

@@ -21,8 +21,7 @@ from django.contrib.staticfiles.management.commands import collectstatic
 from django.core.management.base import CommandError
 
 from chat import certificates
-
-ROOT_KEY_ASSET = "chat/keys/org-root.json"
+from chat.certificates import ROOT_KEY_ASSET
 
 
 def public_dir() -> Path:
