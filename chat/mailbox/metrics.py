@@ -25,7 +25,7 @@ METRICS = (CREATED, MESSAGE_RECEIVED, REPLY_SENT, THREAD_ANSWERED, DELETED, EXPI
 
 # Time to the first reply of a thread, in hours: under 4 hours, the same day, one, two, three days...
 FIRST_REPLY_BINS = ((4, "0-4h"), (24, "4-24h"), (48, "1-2d"), (72, "2-3d"), (168, "3-7d"))
-FIRST_REPLY_LABELS = tuple(label for _, label in FIRST_REPLY_BINS) + ("7d+",)
+FIRST_REPLY_LABELS = (*(label for _, label in FIRST_REPLY_BINS), "7d+")
 
 
 def first_reply_bin(hours: float) -> str:

@@ -70,6 +70,9 @@ class Thread(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"thread {self.pk}"
+
 
 class Message(models.Model):
     class Direction(models.IntegerChoices):
@@ -97,6 +100,9 @@ class Message(models.Model):
             models.UniqueConstraint(fields=["mailbox", "direction", "seq"], name="mailbox_message_seq")
         ]
 
+    def __str__(self) -> str:
+        return f"message {self.pk}"
+
 
 class InboxKey(models.Model):
     """A counsellor's inbox key: an ECDH P-256 public key that seekers' browsers wrap message keys
@@ -106,3 +112,6 @@ class InboxKey(models.Model):
     public_key = models.BinaryField()
     fingerprint = models.CharField(max_length=64, unique=True)
     signature = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"inbox key {self.fingerprint[:16]}"

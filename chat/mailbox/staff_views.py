@@ -29,8 +29,10 @@ from helpline.staff.access import staff_required, staff_role
 from helpline.staff.rules import ADMIN, COUNSELLOR, SUPERVISOR
 from helpline.wrapup import WrapupError, check_wrapup
 
-READERS = (COUNSELLOR, SUPERVISOR, ADMIN)
+# Counsellors read and answer; supervisors and admins see counts and ages, never content.
+READERS = (COUNSELLOR,)
 SUMMARY_ROLES = (SUPERVISOR, ADMIN)
+PAGE_ROLES = READERS + SUMMARY_ROLES
 
 
 def _user(request: HttpRequest) -> User:
@@ -44,11 +46,12 @@ def _json(request: HttpRequest) -> dict[str, Any]:
 
 @never_cache
 @require_GET
-@staff_required(*READERS)
+@staff_required(*PAGE_ROLES)
 def inbox_page(request: HttpRequest) -> HttpResponse:
+    reader = staff_role(request.user) in READERS
     config = {
-        "threads": reverse("inbox-threads"),
-        "summary": reverse("inbox-summary") if staff_role(request.user) in SUMMARY_ROLES else "",
+        "threads": reverse("inbox-threads") if reader else "",
+        "summary": reverse("inbox-summary") if not reader else "",
         "thread": reverse("inbox-thread", args=[0]).replace("/0/", "/{id}/"),
         "key": reverse("inbox-key"),
         "recipients": reverse("mailbox-recipients"),
@@ -59,7 +62,7 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
     context = {
         "config": config,
         "wrapup": workspace.wrapup_choices(),
-        "is_supervisor": bool(config["summary"]),
+        "is_supervisor": not reader,
     }
     return render(request, "mailbox/inbox.html", context)
 
@@ -113,7 +116,12 @@ def claim(request: HttpRequest, thread_id: int) -> JsonResponse:
 @staff_required(*READERS)
 def release(request: HttpRequest, thread_id: int) -> JsonResponse:
     user = _user(request)
-    return _answer(lambda: services.do_release_thread(counsellor=user, thread_id=thread_id) or {"released": True})
+
+    def act() -> dict[str, Any]:
+        services.do_release_thread(counsellor=user, thread_id=thread_id)
+        return {"released": True}
+
+    return _answer(act)
 
 
 @never_cache
