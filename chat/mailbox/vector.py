@@ -115,5 +115,16 @@ def build_vector() -> dict[str, Any]:
     }
 
 
+def read_from_doc(path: str | None = None) -> dict[str, Any]:
+    """The JSON of appendix C in docs/PROTOCOL.md."""
+    from pathlib import Path
+
+    doc = Path(path) if path else Path(__file__).resolve().parents[2] / "docs" / "PROTOCOL.md"
+    text = doc.read_text(encoding="utf-8").split("## Appendix C.", 1)[1]
+    block = text.split("```json", 1)[1].split("```", 1)[0]
+    loaded: dict[str, Any] = json.loads(block)
+    return loaded
+
+
 if __name__ == "__main__":
     print(json.dumps(build_vector(), indent=2))
