@@ -92,8 +92,14 @@ class Seeker:
     def read(self, message: dict[str, Any]) -> str:
         wraps = {item["to"]: e2ee.b64d(item["key"]) for item in message["wraps"]}
         text = crypto.open_message(
-            private_key=self.key, mailbox_point=self.point, direction=message["direction"], seq=message["seq"],
-            eph=e2ee.b64d(message["eph"]), nonce=e2ee.b64d(message["nonce"]), ct=e2ee.b64d(message["ct"]), wraps=wraps,
+            private_key=self.key,
+            mailbox_point=self.point,
+            direction=message["direction"],
+            seq=message["seq"],
+            eph=e2ee.b64d(message["eph"]),
+            nonce=e2ee.b64d(message["nonce"]),
+            ct=e2ee.b64d(message["ct"]),
+            wraps=wraps,
         )
         return str(json.loads(text)["body"])
 
@@ -101,17 +107,27 @@ class Seeker:
 def counsellor_reads(counsellor: Counsellor, mailbox_point: bytes, message: dict[str, Any]) -> str:
     wraps = {item["to"]: e2ee.b64d(item["key"]) for item in message["wraps"]}
     text = crypto.open_message(
-        private_key=counsellor.inbox, mailbox_point=mailbox_point, direction=message["direction"],
-        seq=message["seq"], eph=e2ee.b64d(message["eph"]), nonce=e2ee.b64d(message["nonce"]),
-        ct=e2ee.b64d(message["ct"]), wraps=wraps,
+        private_key=counsellor.inbox,
+        mailbox_point=mailbox_point,
+        direction=message["direction"],
+        seq=message["seq"],
+        eph=e2ee.b64d(message["eph"]),
+        nonce=e2ee.b64d(message["nonce"]),
+        ct=e2ee.b64d(message["ct"]),
+        wraps=wraps,
     )
     return str(json.loads(text)["body"])
 
 
-def reply_body(counsellor: Counsellor, mailbox_point: bytes, text: str, *, seq: int, recipients: list[bytes]) -> dict[str, object]:
+def reply_body(
+    counsellor: Counsellor, mailbox_point: bytes, text: str, *, seq: int, recipients: list[bytes]
+) -> dict[str, object]:
     sealed = crypto.seal_message(
-        json.dumps({"t": "text", "body": text}), mailbox_point=mailbox_point, direction=crypto.FROM_COUNSELLOR,
-        seq=seq, recipients=[mailbox_point, *recipients],
+        json.dumps({"t": "text", "body": text}),
+        mailbox_point=mailbox_point,
+        direction=crypto.FROM_COUNSELLOR,
+        seq=seq,
+        recipients=[mailbox_point, *recipients],
     )
     sig = crypto.sign_reply(counsellor.provisioned.identity_private, sealed, mailbox_point)
     return {

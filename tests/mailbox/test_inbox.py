@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -23,13 +22,20 @@ from tests.personas import signed_in_client
 
 pytestmark = pytest.mark.django_db
 
-WRAPUP = {"concern": "own_thoughts", "protective_action": "yes", "referrals": ["therapy"], "risk": ["none"],
-          "outcome": "support_given"}
+WRAPUP = {
+    "concern": "own_thoughts",
+    "protective_action": "yes",
+    "referrals": ["therapy"],
+    "risk": ["none"],
+    "outcome": "support_given",
+}
 
 
 def seek(client: Client, seeker: Seeker, counsellors: list[Counsellor], text: str) -> None:
     if seeker.seq == 0:
-        response = post_json(client, "/mailbox/api/create", seeker.create_body(text, [c.inbox_point for c in counsellors]))
+        response = post_json(
+            client, "/mailbox/api/create", seeker.create_body(text, [c.inbox_point for c in counsellors])
+        )
     else:
         body = {"lookup": seeker.lookup, "message": seeker.seal(text, [c.inbox_point for c in counsellors])}
         response = post_json(client, "/mailbox/api/send", body)
@@ -44,7 +50,9 @@ def thread_ids(client: Client) -> list[int]:
     return [t["id"] for t in client.get("/staff/inbox/threads/").json()["threads"]]
 
 
-def test_it_lists_threads_by_priority_then_age(inbox_counsellor: Callable[..., Counsellor], client: Client, clear_cache: None) -> None:
+def test_it_lists_threads_by_priority_then_age(
+    inbox_counsellor: Callable[..., Counsellor], client: Client, clear_cache: None
+) -> None:
     casey = inbox_counsellor("casey")
     first, urgent, later = Seeker(), Seeker(), Seeker()
     seek(client, first, [casey], "a")
@@ -61,7 +69,9 @@ def test_it_lists_threads_by_priority_then_age(inbox_counsellor: Callable[..., C
     assert [t["waiting_days"] for t in listed][1:] == [3, 0]
 
 
-def test_it_lets_a_counsellor_claim_read_and_reply(inbox_counsellor: Callable[..., Counsellor], client: Client, clear_cache: None) -> None:
+def test_it_lets_a_counsellor_claim_read_and_reply(
+    inbox_counsellor: Callable[..., Counsellor], client: Client, clear_cache: None
+) -> None:
     casey = inbox_counsellor("casey")
     seeker = Seeker()
     seek(client, seeker, [casey], "I need to talk")
@@ -81,7 +91,9 @@ def test_it_lets_a_counsellor_claim_read_and_reply(inbox_counsellor: Callable[..
     assert (again.status_code, again.json()["error"]) == (409, "replayed")
 
 
-def test_it_refuses_a_reply_with_someone_elses_certificate(inbox_counsellor: Callable[..., Counsellor], client: Client, clear_cache: None) -> None:
+def test_it_refuses_a_reply_with_someone_elses_certificate(
+    inbox_counsellor: Callable[..., Counsellor], client: Client, clear_cache: None
+) -> None:
     casey, robin = inbox_counsellor("casey"), inbox_counsellor("robin")
     seeker = Seeker()
     seek(client, seeker, [casey, robin], "hi")
@@ -95,7 +107,9 @@ def test_it_refuses_a_reply_with_someone_elses_certificate(inbox_counsellor: Cal
     assert (response.status_code, response.json()["error"]) == (422, "wrong_keys")
 
 
-def test_it_gives_a_thread_to_one_counsellor_only(inbox_counsellor: Callable[..., Counsellor], client: Client, clear_cache: None) -> None:
+def test_it_gives_a_thread_to_one_counsellor_only(
+    inbox_counsellor: Callable[..., Counsellor], client: Client, clear_cache: None
+) -> None:
     casey, robin = inbox_counsellor("casey"), inbox_counsellor("robin")
     seek(client, Seeker(), [casey, robin], "hi")
     (tid,) = thread_ids(staff_client(casey))
@@ -109,7 +123,9 @@ def test_it_gives_a_thread_to_one_counsellor_only(inbox_counsellor: Callable[...
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_settles_a_claim_race_with_exactly_one_winner(inbox_counsellor: Callable[..., Counsellor], client: Client, clear_cache: None) -> None:
+def test_it_settles_a_claim_race_with_exactly_one_winner(
+    inbox_counsellor: Callable[..., Counsellor], client: Client, clear_cache: None
+) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("the row lock race needs PostgreSQL (SQLite serialises every write anyway)")
     people = [inbox_counsellor(f"racer-{n}") for n in range(6)]
@@ -150,7 +166,11 @@ def test_it_sends_a_returning_seeker_back_to_the_counsellor_who_answered(
     (tid,) = thread_ids(staff)
     view = staff.post(f"/staff/inbox/threads/{tid}/claim/").json()
     point = e2ee.b64d(view["mailbox_key"])
-    post_json(staff, f"/staff/inbox/threads/{tid}/reply/", reply_body(casey, point, "r", seq=1, recipients=[casey.inbox_point]))
+    post_json(
+        staff,
+        f"/staff/inbox/threads/{tid}/reply/",
+        reply_body(casey, point, "r", seq=1, recipients=[casey.inbox_point]),
+    )
     assert post_json(staff, f"/staff/inbox/threads/{tid}/close/", WRAPUP).json() == {"closed": True}
     mark_active(casey)
     seek(client, seeker, [casey, robin], "I am back")
@@ -163,7 +183,9 @@ def test_it_sends_a_returning_seeker_back_to_the_counsellor_who_answered(
     assert thread_ids(staff_client(robin)) == [new.pk]
 
 
-def test_it_closes_with_the_chat_wrapup_and_counts_it(inbox_counsellor: Callable[..., Counsellor], client: Client, clear_cache: None) -> None:
+def test_it_closes_with_the_chat_wrapup_and_counts_it(
+    inbox_counsellor: Callable[..., Counsellor], client: Client, clear_cache: None
+) -> None:
     casey = inbox_counsellor("casey")
     seek(client, Seeker(), [casey], "hi")
     staff = staff_client(casey)
@@ -199,7 +221,9 @@ def test_it_refuses_the_inbox_to_managers_and_anonymous_visitors(manager: User, 
     assert client.get("/staff/inbox/threads/").status_code == 302
 
 
-def test_it_refuses_an_inbox_key_not_signed_by_the_certified_identity(inbox_counsellor: Callable[..., Counsellor]) -> None:
+def test_it_refuses_an_inbox_key_not_signed_by_the_certified_identity(
+    inbox_counsellor: Callable[..., Counsellor],
+) -> None:
     from cryptography.hazmat.primitives.asymmetric import ec
 
     from chat.mailbox import crypto
@@ -210,7 +234,8 @@ def test_it_refuses_an_inbox_key_not_signed_by_the_certified_identity(inbox_coun
     identity_point = e2ee.public_point(casey.provisioned.identity_private.public_key())
     forged = e2ee.sign(other, crypto.inbox_key_statement(point, identity_point))
     with pytest.raises(MailboxError) as caught:
-        services.do_register_inbox_key(user=User.objects.get(pk=casey.user_id), public_key=e2ee.b64e(point),
-                                       signature=e2ee.b64e(forged))
+        services.do_register_inbox_key(
+            user=User.objects.get(pk=casey.user_id), public_key=e2ee.b64e(point), signature=e2ee.b64e(forged)
+        )
     assert caught.value.code == "wrong_keys"
     assert Mailbox.objects.count() == 0

@@ -39,19 +39,32 @@ class Bodies:
 def closed_database(live_database: Callable[[], str], tmp_path: Path) -> str:
     url = live_database()
     subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c",
-         "from helpline.models import OpeningHours; OpeningHours.objects.all().delete()"],
-        cwd=REPO, env={**_base_server_env(tmp_path), "DATABASE_URL": url}, check=True, timeout=60,
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from helpline.models import OpeningHours; OpeningHours.objects.all().delete()",
+        ],
+        cwd=REPO,
+        env={**_base_server_env(tmp_path), "DATABASE_URL": url},
+        check=True,
+        timeout=60,
     )
     return url
 
 
 def test_it_carries_a_secure_message_and_its_reply_without_plaintext_at_the_server(
-    daphne_server: Callable[..., LiveServer], live_database: Callable[[], str], tmp_path: Path,
-    redis_url: str, redis_client: Any, new_context: Callable[..., Any],
+    daphne_server: Callable[..., LiveServer],
+    live_database: Callable[[], str],
+    tmp_path: Path,
+    redis_url: str,
+    redis_client: Any,
+    new_context: Callable[..., Any],
 ) -> None:
-    server = daphne_server(redis_url=redis_url, database_url=closed_database(live_database, tmp_path),
-                           **trusted_root_env())
+    server = daphne_server(
+        redis_url=redis_url, database_url=closed_database(live_database, tmp_path), **trusted_root_env()
+    )
     staff = live_staff(server, "counsellor", "casey", pseudonym="Casey", languages="en")
     errors: list[str] = []
 
@@ -124,8 +137,12 @@ def test_it_carries_a_secure_message_and_its_reply_without_plaintext_at_the_serv
     stored = redis_dump(redis_client)
     logs = server.logs()
     everything_sent = [
-        *counsellor_record.frames, *seeker_record.frames, *return_record.frames,
-        *counsellor_bodies.bodies, *seeker_bodies.bodies, *return_bodies.bodies,
+        *counsellor_record.frames,
+        *seeker_record.frames,
+        *return_record.frames,
+        *counsellor_bodies.bodies,
+        *seeker_bodies.bodies,
+        *return_bodies.bodies,
     ]
     for secret in secrets:
         for where, text in (("tables before deletion", tables), ("tables", after), ("redis", stored), ("log", logs)):

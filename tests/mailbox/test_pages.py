@@ -12,10 +12,15 @@ from django.test import Client
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(("path", "words"), [
-    ("/mailbox/", "Write to us"), ("/de/mailbox/", "Schreiben Sie uns"),
-    ("/mailbox/return/", "Your secure messages"), ("/de/mailbox/return/", "Ihre sicheren Nachrichten"),
-])
+@pytest.mark.parametrize(
+    ("path", "words"),
+    [
+        ("/mailbox/", "Write to us"),
+        ("/de/mailbox/", "Schreiben Sie uns"),
+        ("/mailbox/return/", "Your secure messages"),
+        ("/de/mailbox/return/", "Ihre sicheren Nachrichten"),
+    ],
+)
 def test_it_serves_the_pages_in_every_language_without_a_cookie(client: Client, path: str, words: str) -> None:
     response = client.get(path)
     assert response.status_code == 200
@@ -51,7 +56,9 @@ def test_the_german_catalogue_of_secure_messages_is_complete_and_compiled() -> N
     mo = po.with_suffix(".mo")
     assert mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime - 1
     text = po.read_text(encoding="utf-8")
-    entries = re.findall(r'\nmsgid ((?:".*"\n)+)(?:msgid_plural (?:".*"\n)+)?((?:msgstr(?:\[\d\])? (?:".*"\n)+)+)', text + "\n")
+    entries = re.findall(
+        r'\nmsgid ((?:".*"\n)+)(?:msgid_plural (?:".*"\n)+)?((?:msgstr(?:\[\d\])? (?:".*"\n)+)+)', text + "\n"
+    )
     assert len(entries) > 100
     untranslated = [m for m, s in entries if m.strip() != '""' and re.search(r'msgstr(\[\d\])? ""\n(?!")', s)]
     assert untranslated == []

@@ -47,7 +47,9 @@ def test_it_deletes_mailboxes_idle_past_retention_in_the_daily_cleanup(
     assert Counter.objects.get(metric="mailbox.expired", dimension="").value == 1
 
 
-def test_it_keeps_a_mailbox_on_its_last_day(inbox_counsellor: Callable[..., Counsellor], client: Client, clear_cache: None) -> None:
+def test_it_keeps_a_mailbox_on_its_last_day(
+    inbox_counsellor: Callable[..., Counsellor], client: Client, clear_cache: None
+) -> None:
     make_mailbox(client, inbox_counsellor("casey"))
     age(30)
     assert services.do_expire_mailboxes() == 0
@@ -55,16 +57,23 @@ def test_it_keeps_a_mailbox_on_its_last_day(inbox_counsellor: Callable[..., Coun
     assert services.do_expire_mailboxes() == 1
 
 
-def test_it_honours_the_retention_setting(inbox_counsellor: Callable[..., Counsellor], client: Client, settings: Any, clear_cache: None) -> None:
+def test_it_honours_the_retention_setting(
+    inbox_counsellor: Callable[..., Counsellor], client: Client, settings: Any, clear_cache: None
+) -> None:
     settings.MAILBOX_RETENTION_DAYS = 7
     seeker = make_mailbox(client, inbox_counsellor("casey"))
     age(8)
     # Opening a mailbox past retention deletes it there and then, before the daily cleanup runs.
-    assert post_json(client, "/mailbox/api/open", {"lookup": seeker.lookup}).json() == {"retention_days": 7, "mailbox": None}
+    assert post_json(client, "/mailbox/api/open", {"lookup": seeker.lookup}).json() == {
+        "retention_days": 7,
+        "mailbox": None,
+    }
     assert not Mailbox.objects.exists()
 
 
-def test_it_restarts_the_clock_on_activity(inbox_counsellor: Callable[..., Counsellor], client: Client, clear_cache: None) -> None:
+def test_it_restarts_the_clock_on_activity(
+    inbox_counsellor: Callable[..., Counsellor], client: Client, clear_cache: None
+) -> None:
     casey = inbox_counsellor("casey")
     seeker = make_mailbox(client, casey)
     age(29)

@@ -29,7 +29,9 @@ def created(client: Client, seeker: Seeker, counsellor: Counsellor, text: str = 
     return response.json()
 
 
-def test_it_creates_a_mailbox_and_opens_it_with_the_lookup(client: Client, counsellor_key: Counsellor, clear_cache: None) -> None:
+def test_it_creates_a_mailbox_and_opens_it_with_the_lookup(
+    client: Client, counsellor_key: Counsellor, clear_cache: None
+) -> None:
     seeker = Seeker()
     created(client, seeker, counsellor_key, "hello there")
     view = post_json(client, OPEN, {"lookup": seeker.lookup}).json()
@@ -40,7 +42,9 @@ def test_it_creates_a_mailbox_and_opens_it_with_the_lookup(client: Client, couns
     assert [w["to"] for w in messages[0]["wraps"]] == [e2ee.fingerprint(seeker.point)]
 
 
-def test_it_stores_only_the_hash_of_the_lookup_and_day_level_times(client: Client, counsellor_key: Counsellor, clear_cache: None) -> None:
+def test_it_stores_only_the_hash_of_the_lookup_and_day_level_times(
+    client: Client, counsellor_key: Counsellor, clear_cache: None
+) -> None:
     seeker = Seeker()
     created(client, seeker, counsellor_key)
     row = Mailbox.objects.get()
@@ -73,7 +77,9 @@ def test_it_takes_a_second_message_in_order(client: Client, counsellor_key: Coun
 
 
 @pytest.mark.parametrize(("seq", "code"), [(1, "replayed"), (3, "out_of_order")])
-def test_it_refuses_replayed_and_reordered_messages(client: Client, counsellor_key: Counsellor, clear_cache: None, seq: int, code: str) -> None:
+def test_it_refuses_replayed_and_reordered_messages(
+    client: Client, counsellor_key: Counsellor, clear_cache: None, seq: int, code: str
+) -> None:
     seeker = Seeker()
     created(client, seeker, counsellor_key)
     body = {"lookup": seeker.lookup, "message": seeker.seal("again", [counsellor_key.inbox_point], seq=seq)}
@@ -82,7 +88,9 @@ def test_it_refuses_replayed_and_reordered_messages(client: Client, counsellor_k
     assert Message.objects.count() == 1
 
 
-def test_it_refuses_a_message_not_wrapped_for_current_counsellor_keys(client: Client, counsellor_key: Counsellor, clear_cache: None) -> None:
+def test_it_refuses_a_message_not_wrapped_for_current_counsellor_keys(
+    client: Client, counsellor_key: Counsellor, clear_cache: None
+) -> None:
     from cryptography.hazmat.primitives.asymmetric import ec
 
     stranger = e2ee.public_point(ec.generate_private_key(ec.SECP256R1()).public_key())
@@ -94,7 +102,9 @@ def test_it_refuses_a_message_not_wrapped_for_current_counsellor_keys(client: Cl
     assert not Mailbox.objects.exists()
 
 
-def test_it_refuses_malformed_requests_with_documented_errors(client: Client, counsellor_key: Counsellor, clear_cache: None) -> None:
+def test_it_refuses_malformed_requests_with_documented_errors(
+    client: Client, counsellor_key: Counsellor, clear_cache: None
+) -> None:
     seeker = Seeker()
     good = seeker.create_body("hi", [counsellor_key.inbox_point])
     cases: list[tuple[Any, str]] = [
@@ -117,14 +127,18 @@ def test_it_refuses_malformed_requests_with_documented_errors(client: Client, co
     assert not Mailbox.objects.exists()
 
 
-def test_it_deletes_everything_at_once_and_answers_the_same_for_unknown(client: Client, counsellor_key: Counsellor, clear_cache: None) -> None:
+def test_it_deletes_everything_at_once_and_answers_the_same_for_unknown(
+    client: Client, counsellor_key: Counsellor, clear_cache: None
+) -> None:
     seeker = Seeker()
     created(client, seeker, counsellor_key)
     assert post_json(client, DELETE, {"lookup": seeker.lookup}).json() == {"deleted": True}
     assert not Mailbox.objects.exists() and not Thread.objects.exists() and not Message.objects.exists()
     assert post_json(client, DELETE, {"lookup": seeker.lookup}).json() == {"deleted": True}
     assert post_json(client, OPEN, {"lookup": seeker.lookup}).json()["mailbox"] is None
-    response = post_json(client, SEND, {"lookup": seeker.lookup, "message": seeker.seal("x", [counsellor_key.inbox_point])})
+    response = post_json(
+        client, SEND, {"lookup": seeker.lookup, "message": seeker.seal("x", [counsellor_key.inbox_point])}
+    )
     assert (response.status_code, response.json()["error"]) == (410, "expired")
 
 
@@ -139,10 +153,14 @@ def test_it_limits_codename_attempts_per_address(client: Client, settings: Any, 
     assert other.status_code == 200
 
 
-def test_it_lists_only_certified_inbox_keys_as_recipients(client: Client, counsellor_key: Counsellor, clear_cache: None) -> None:
+def test_it_lists_only_certified_inbox_keys_as_recipients(
+    client: Client, counsellor_key: Counsellor, clear_cache: None
+) -> None:
     from chat.mailbox import crypto
 
     data = client.get("/mailbox/api/recipients.json").json()
     assert len(data["recipients"]) == 1
-    recipient = crypto.verify_recipient(**data["recipients"][0], root_public=__import__("chat.certificates", fromlist=["x"]).root_public_key())
+    recipient = crypto.verify_recipient(
+        **data["recipients"][0], root_public=__import__("chat.certificates", fromlist=["x"]).root_public_key()
+    )
     assert recipient.point == counsellor_key.inbox_point

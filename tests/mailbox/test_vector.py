@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the JavaScript bodies that run in Chromium are kept one statement per line)
 """Appendix C of docs/PROTOCOL.md is reproduced by the Python reference and by the browser module,
 and each implementation opens what the other sealed (known-answer and interop tests)."""
 
@@ -44,9 +45,16 @@ def test_it_verifies_the_documented_signatures(vector: dict[str, Any]) -> None:
     mailbox_point = e2ee.b64d(vector["keys"]["mailbox"]["public_b64"])
     fields = vector["reply"]["fields"]
     certificate = crypto.verify_reply(
-        mailbox_point=mailbox_point, seq=1, eph=e2ee.b64d(fields["eph"]), nonce=e2ee.b64d(fields["nonce"]),
-        ct=e2ee.b64d(fields["ct"]), cert=vector["reply"]["cert"], sig_cert=vector["reply"]["sig_cert"],
-        sig=vector["reply"]["sig"], root_public=root, now=NOW,
+        mailbox_point=mailbox_point,
+        seq=1,
+        eph=e2ee.b64d(fields["eph"]),
+        nonce=e2ee.b64d(fields["nonce"]),
+        ct=e2ee.b64d(fields["ct"]),
+        cert=vector["reply"]["cert"],
+        sig_cert=vector["reply"]["sig_cert"],
+        sig=vector["reply"]["sig"],
+        root_public=root,
+        now=NOW,
     )
     assert certificate.pseudonym == "Counsellor Robin"
 
@@ -67,9 +75,16 @@ def test_it_refuses_a_wrong_codename_and_a_moved_message(vector: dict[str, Any])
     wraps = {w["to"]: e2ee.b64d(w["key"]) for w in fields["wraps"]}
     for seq, direction in ((2, 1), (1, 2)):
         with pytest.raises(e2ee.ProtocolError) as caught:
-            crypto.open_message(private_key=_key("mailbox"), mailbox_point=mailbox_point, direction=direction, seq=seq,
-                                eph=e2ee.b64d(fields["eph"]), nonce=e2ee.b64d(fields["nonce"]),
-                                ct=e2ee.b64d(fields["ct"]), wraps=wraps)
+            crypto.open_message(
+                private_key=_key("mailbox"),
+                mailbox_point=mailbox_point,
+                direction=direction,
+                seq=seq,
+                eph=e2ee.b64d(fields["eph"]),
+                nonce=e2ee.b64d(fields["nonce"]),
+                ct=e2ee.b64d(fields["ct"]),
+                wraps=wraps,
+            )
         assert caught.value.code == "decrypt_failed"
 
 
@@ -83,14 +98,26 @@ def test_it_refuses_substituted_recipient_keys(vector: dict[str, Any]) -> None:
     rogue_root = ec.generate_private_key(ec.SECP256R1())
     rogue_identity = ec.generate_private_key(ec.SECP256R1())
     rogue_inbox = e2ee.public_point(ec.generate_private_key(ec.SECP256R1()).public_key())
-    cert, sig_cert = e2ee.issue_certificate(root_private=rogue_root, public_key=rogue_identity.public_key(),
-                                            pseudonym="Counsellor Robin", not_before=NOW - 10, not_after=NOW + 10)
+    cert, sig_cert = e2ee.issue_certificate(
+        root_private=rogue_root,
+        public_key=rogue_identity.public_key(),
+        pseudonym="Counsellor Robin",
+        not_before=NOW - 10,
+        not_after=NOW + 10,
+    )
     identity_point = e2ee.public_point(rogue_identity.public_key())
-    self_signed = {"cert": e2ee.b64e(cert), "sig_cert": e2ee.b64e(sig_cert), "key": e2ee.b64e(rogue_inbox),
-                   "key_sig": e2ee.b64e(e2ee.sign(rogue_identity, crypto.inbox_key_statement(rogue_inbox, identity_point)))}
+    self_signed = {
+        "cert": e2ee.b64e(cert),
+        "sig_cert": e2ee.b64e(sig_cert),
+        "key": e2ee.b64e(rogue_inbox),
+        "key_sig": e2ee.b64e(e2ee.sign(rogue_identity, crypto.inbox_key_statement(rogue_inbox, identity_point))),
+    }
     swapped_key = {**entry, "key": e2ee.b64e(rogue_inbox)}
-    cases = [(self_signed, [], "untrusted_certificate"), (swapped_key, [], "bad_signature"),
-             (entry, [vector["keys"]["counsellor_identity"]["fingerprint"]], "certificate_revoked")]
+    cases = [
+        (self_signed, [], "untrusted_certificate"),
+        (swapped_key, [], "bad_signature"),
+        (entry, [vector["keys"]["counsellor_identity"]["fingerprint"]], "certificate_revoked"),
+    ]
     for candidate, revoked, code in cases:
         with pytest.raises(e2ee.ProtocolError) as caught:
             crypto.verify_recipient(**candidate, root_public=root, revoked=revoked, now=NOW)
@@ -138,8 +165,10 @@ def page(browser: Any, static_origin: str) -> Iterator[Any]:
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(f"{static_origin}/blank.html")
-    page.evaluate("async () => { window.M = await import('/mailbox/js/mailbox-crypto.js'); "
-                  "window.E = await import('/chat/js/e2ee.js'); }")
+    page.evaluate(
+        "async () => { window.M = await import('/mailbox/js/mailbox-crypto.js'); "
+        "window.E = await import('/chat/js/e2ee.js'); }"
+    )
     yield page
     context.close()
     assert not errors, errors
@@ -149,23 +178,33 @@ def js(page: Any, body: str, arg: Any = None) -> Any:
     return page.evaluate(f"async (arg) => {{ const M = window.M, E = window.E; {body} }}", arg)
 
 
-
 @pytest.mark.browser
 def test_the_browser_derives_the_documented_keys(page: Any, vector: dict[str, Any]) -> None:
-    out = js(page, """
+    out = js(
+        page,
+        """
         const words = await M.loadWordlist('/mailbox/eff_large_wordlist.txt');
         const keys = await M.deriveCodenameKeys(arg.codename, words);
         const generated = M.generateCodename(words).split(' ');
         return { stretched: E.toHex(keys.stretched), lookup: E.toHex(keys.lookup), wrap: E.toHex(keys.wrapKey),
                  generated: generated.length, listed: generated.every((w) => words.includes(w)) };
-    """, vector)
-    assert out == {"stretched": vector["pbkdf2"]["stretched_hex"], "lookup": vector["lookup_hex"],
-                   "wrap": vector["wrap_key_hex"], "generated": 7, "listed": True}
+    """,
+        vector,
+    )
+    assert out == {
+        "stretched": vector["pbkdf2"]["stretched_hex"],
+        "lookup": vector["lookup_hex"],
+        "wrap": vector["wrap_key_hex"],
+        "generated": 7,
+        "listed": True,
+    }
 
 
 @pytest.mark.browser
 def test_the_browser_seals_the_documented_bytes(page: Any, vector: dict[str, Any]) -> None:
-    out = js(page, """
+    out = js(
+        page,
+        """
         const k = arg.keys;
         const mp = E.b64d(k.mailbox.public_b64), inbox = E.b64d(k.counsellor_inbox.public_b64);
         const eph = { privateKey: await M.importEcdhJwk(k.ephemeral_1.jwk),
@@ -177,7 +216,9 @@ def test_the_browser_seals_the_documented_bytes(page: Any, vector: dict[str, Any
         const jwk = await crypto.subtle.importKey('jwk', { kty: 'EC', crv: 'P-256', ...k.mailbox.jwk }, { name: 'ECDH', namedCurve: 'P-256' }, true, ['deriveBits']);
         const wrapped = await M.wrapPrivateKey(jwk, mp, E.fromHex(arg.wrap_key_hex), { nonce: E.fromHex(arg.private_nonce_hex) });
         return { sealed, wrapped: E.toHex(wrapped), ad: E.toHex(M.messageAd(mp, 1, 1)) };
-    """, vector)
+    """,
+        vector,
+    )
     assert out["sealed"] == vector["seeker_message"]["fields"]
     assert out["wrapped"] == vector["wrapped_private_hex"]
     assert out["ad"] == vector["seeker_message"]["ad_hex"]
@@ -185,7 +226,9 @@ def test_the_browser_seals_the_documented_bytes(page: Any, vector: dict[str, Any
 
 @pytest.mark.browser
 def test_the_browser_opens_and_verifies_what_python_made(page: Any, vector: dict[str, Any]) -> None:
-    out = js(page, """
+    out = js(
+        page,
+        """
         const k = arg.keys, mp = E.b64d(k.mailbox.public_b64), inbox = E.b64d(k.counsellor_inbox.public_b64);
         const words = await M.loadWordlist('/mailbox/eff_large_wordlist.txt');
         const keys = await M.deriveCodenameKeys(arg.codename, words);
@@ -201,11 +244,17 @@ def test_the_browser_opens_and_verifies_what_python_made(page: Any, vector: dict
         let moved = '';
         try { await M.openMessage({ ...arg.seeker_message.fields, seq: 2 }, { privateKey: mailboxKey, ownPoint: mp, mailboxPoint: mp, direction: 1 }); } catch (e) { moved = e.code; }
         return { seeker, byCounsellor, replyText, pseudonym: cert.pseudonym, recipient: recipient.fingerprint, wrong, moved };
-    """, vector)
+    """,
+        vector,
+    )
     assert out == {
-        "seeker": vector["seeker_message"]["plaintext"], "byCounsellor": vector["seeker_message"]["plaintext"],
-        "replyText": vector["reply"]["plaintext"], "pseudonym": "Counsellor Robin",
-        "recipient": vector["keys"]["counsellor_inbox"]["fingerprint"], "wrong": "wrong_key", "moved": "decrypt_failed",
+        "seeker": vector["seeker_message"]["plaintext"],
+        "byCounsellor": vector["seeker_message"]["plaintext"],
+        "replyText": vector["reply"]["plaintext"],
+        "pseudonym": "Counsellor Robin",
+        "recipient": vector["keys"]["counsellor_inbox"]["fingerprint"],
+        "wrong": "wrong_key",
+        "moved": "decrypt_failed",
     }
 
 
@@ -213,7 +262,9 @@ def test_the_browser_opens_and_verifies_what_python_made(page: Any, vector: dict
 def test_python_opens_and_verifies_what_the_browser_made(page: Any, vector: dict[str, Any]) -> None:
     """Fresh random keys on the browser side: a message, a signed reply and a wrapped private key."""
     identity = _key("counsellor identity")
-    out = js(page, """
+    out = js(
+        page,
+        """
         const k = arg.keys, inbox = E.b64d(k.counsellor_inbox.public_b64);
         const pair = await M.generateMailboxKey();
         const sealed = await M.sealMessage('{"t":"text","body":"from the browser"}', { mailboxPoint: pair.point, direction: 1, seq: 1, recipients: [inbox, pair.point] });
@@ -222,20 +273,30 @@ def test_python_opens_and_verifies_what_the_browser_made(page: Any, vector: dict
         const sig = await M.signReply(identity, pair.point, reply);
         const jwk = await crypto.subtle.exportKey('jwk', pair.privateKey);
         return { point: E.b64e(pair.point), sealed, reply, sig, d: jwk.d };
-    """, vector)
+    """,
+        vector,
+    )
     point = e2ee.b64d(out["point"])
     inbox = _key("counsellor inbox")
 
     def opened(fields: dict[str, Any], key: Any, direction: int) -> str:
-        return crypto.open_message(private_key=key, mailbox_point=point, direction=direction, seq=1,
-                                   eph=e2ee.b64d(fields["eph"]), nonce=e2ee.b64d(fields["nonce"]), ct=e2ee.b64d(fields["ct"]),
-                                   wraps={w["to"]: e2ee.b64d(w["key"]) for w in fields["wraps"]})
+        return crypto.open_message(
+            private_key=key,
+            mailbox_point=point,
+            direction=direction,
+            seq=1,
+            eph=e2ee.b64d(fields["eph"]),
+            nonce=e2ee.b64d(fields["nonce"]),
+            ct=e2ee.b64d(fields["ct"]),
+            wraps={w["to"]: e2ee.b64d(w["key"]) for w in fields["wraps"]},
+        )
 
     assert opened(out["sealed"], inbox, 1) == '{"t":"text","body":"from the browser"}'
     mailbox = e2ee.private_key_from_hex(e2ee.b64d(out["d"]).hex())
     assert opened(out["reply"], mailbox, 2) == '{"t":"text","body":"signed reply"}'
-    data = crypto.reply_signed_data(point, 1, e2ee.b64d(out["reply"]["eph"]), e2ee.b64d(out["reply"]["nonce"]),
-                                    e2ee.b64d(out["reply"]["ct"]))
+    data = crypto.reply_signed_data(
+        point, 1, e2ee.b64d(out["reply"]["eph"]), e2ee.b64d(out["reply"]["nonce"]), e2ee.b64d(out["reply"]["ct"])
+    )
     assert e2ee.verify(identity.public_key(), e2ee.b64d(out["sig"]), data)
 
 
@@ -243,7 +304,9 @@ def test_python_opens_and_verifies_what_the_browser_made(page: Any, vector: dict
 def test_the_browser_refuses_substituted_recipient_keys(page: Any, vector: dict[str, Any]) -> None:
     """What the server could try: its own key with a self-made certificate, a genuine certificate with
     another inbox key, a revoked counsellor. Only the genuine entry is wrapped for."""
-    out = js(page, """
+    out = js(
+        page,
+        """
         const k = arg.keys, root = E.b64d(k.root.public_b64);
         const rogueRoot = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign']);
         const rogueId = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign']);
@@ -257,6 +320,12 @@ def test_the_browser_refuses_substituted_recipient_keys(page: Any, vector: dict[
         const result = await M.verifyRecipients([selfMade, swapped, arg.recipient], { rootPublic: root, now: arg.now });
         const revoked = await M.verifyRecipients([arg.recipient], { rootPublic: root, now: arg.now, revoked: [k.counsellor_identity.fingerprint] });
         return { accepted: result.accepted.map((r) => r.fingerprint), refused: result.refused, revoked: revoked.refused, none: revoked.accepted.length };
-    """, vector)
-    assert out == {"accepted": [vector["keys"]["counsellor_inbox"]["fingerprint"]],
-                   "refused": ["untrusted_certificate", "bad_signature"], "revoked": ["certificate_revoked"], "none": 0}
+    """,
+        vector,
+    )
+    assert out == {
+        "accepted": [vector["keys"]["counsellor_inbox"]["fingerprint"]],
+        "refused": ["untrusted_certificate", "bad_signature"],
+        "revoked": ["certificate_revoked"],
+        "none": 0,
+    }
