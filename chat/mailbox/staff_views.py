@@ -8,6 +8,7 @@ The endpoints use the staff session, so they are CSRF-protected like every staff
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -77,8 +78,10 @@ def _answer(call: Any) -> JsonResponse:
 @never_cache
 @require_GET
 @staff_required(*READERS)
-def threads(request: HttpRequest) -> JsonResponse:
-    return _answer(lambda: {"threads": services.inbox_threads(_user(request))})
+def threads(request: HttpRequest) -> HttpResponse:
+    """`{"columns": [...], "threads": [[...], ...]}`: rows rather than objects, for ten thousand threads."""
+    body = {"columns": services.THREAD_COLUMNS, "threads": services.inbox_threads(_user(request))}
+    return HttpResponse(json.dumps(body, separators=(",", ":")), content_type="application/json")
 
 
 @never_cache

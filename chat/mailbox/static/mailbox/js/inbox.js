@@ -86,7 +86,9 @@ async function loadThreads() {
   const data = await api(config.threads);
   const body = $("#threads-table tbody");
   body.replaceChildren();
-  for (const thread of data.threads) {
+  // Rows come as arrays (for ten thousand threads); name their fields by the columns sent.
+  const threads = data.threads.map((row) => Object.fromEntries(data.columns.map((name, i) => [name, row[i]])));
+  for (const thread of threads) {
     const row = document.createElement("tr");
     row.dataset.thread = String(thread.id);
     for (const text of [t(`priority_${thread.priority}`), waitingText(thread), thread.opened_day, thread.for_you ? t("for_you") : t("shared")]) {
@@ -104,8 +106,8 @@ async function loadThreads() {
     row.append(cell);
     body.append(row);
   }
-  $("#threads-table").hidden = data.threads.length === 0;
-  $("#threads-empty").hidden = data.threads.length !== 0;
+  $("#threads-table").hidden = threads.length === 0;
+  $("#threads-empty").hidden = threads.length !== 0;
 }
 
 // ------------------------------------------------------------------------------------------
