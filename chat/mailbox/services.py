@@ -28,6 +28,7 @@ from chat.mailbox.crypto import inbox_key_statement
 from chat.mailbox.models import InboxKey, Mailbox, Message, Thread
 from chat.mailbox.schemas import IncomingMessage, MailboxError, NewMailbox
 from chat.models import IdentityKey
+from helpline.audit import do_audit
 from helpline.wrapup import Wrapup
 
 _OPENED_KEY = "mailbox:opened:{}"
@@ -348,6 +349,8 @@ def do_claim_thread(*, counsellor: User, thread_id: int) -> Thread:
             raise MailboxError("not_found")
         thread.claimed_by = counsellor
         thread.save(update_fields=["claimed_by"])
+        # As for a chat's claim: the actor and the priority, never the thread.
+        do_audit(actor=counsellor, action="mailbox.claim", target=PRIORITY_NAMES.get(thread.priority, "normal"))
     return thread
 
 
@@ -356,6 +359,8 @@ def do_release_thread(*, counsellor: User, thread_id: int) -> None:
         updated = Thread.objects.filter(pk=thread_id, claimed_by=counsellor, status=Thread.Status.OPEN).update(
             claimed_by=None
         )
+        if updated:
+            do_audit(actor=counsellor, action="mailbox.release")
     if not updated:
         raise MailboxError("not_allowed")
 
@@ -422,3 +427,4 @@ def do_close_thread(*, counsellor: User, thread_id: int, wrapup: Wrapup) -> None
         thread = get_thread_for_counsellor(counsellor, thread_id)
         Thread.objects.filter(pk=thread.pk).update(status=Thread.Status.CLOSED, claimed_by=None, waiting_since=None)
         metrics.count_wrapup(wrapup, day=today())
+        do_audit(actor=counsellor, action="mailbox.close", target=PRIORITY_NAMES.get(thread.priority, "normal"))

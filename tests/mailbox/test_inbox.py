@@ -126,6 +126,10 @@ def test_it_gives_a_thread_to_one_counsellor_only(
     assert staff_client(robin).get(f"/staff/inbox/threads/{tid}/").json()["error"] == "not_found"
     assert staff_client(casey).post(f"/staff/inbox/threads/{tid}/release/").status_code == 200
     assert thread_ids(staff_client(robin)) == [tid]
+    from helpline.models import AuditEvent
+
+    audited = list(AuditEvent.objects.order_by("id").values_list("actor_name", "action", "target"))
+    assert ("casey", "mailbox.claim", "normal") in audited and ("casey", "mailbox.release", "") in audited
 
 
 @pytest.mark.django_db(transaction=True)

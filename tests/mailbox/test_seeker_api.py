@@ -164,3 +164,17 @@ def test_it_lists_only_certified_inbox_keys_as_recipients(
         **data["recipients"][0], root_public=__import__("chat.certificates", fromlist=["x"]).root_public_key()
     )
     assert recipient.point == counsellor_key.inbox_point
+
+
+def test_it_refuses_messages_beyond_the_mailbox_limit(
+    client: Client, counsellor_key: Counsellor, settings: Any, clear_cache: None
+) -> None:
+    settings.MAILBOX_MAX_MESSAGES = 2
+    seeker = Seeker()
+    created(client, seeker, counsellor_key)
+    for expected in (200, 409):
+        body = {"lookup": seeker.lookup, "message": seeker.seal("more", [counsellor_key.inbox_point])}
+        response = post_json(client, SEND, body)
+        assert response.status_code == expected
+    assert response.json()["error"] == "full"
+    assert Message.objects.count() == 2
