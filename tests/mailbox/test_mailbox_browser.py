@@ -151,3 +151,36 @@ def test_it_carries_a_secure_message_and_its_reply_without_plaintext_at_the_serv
         assert not [item for item in everything_sent if secret in item], secret
     assert not seeker_record.set_cookies and not return_record.set_cookies
     assert not errors, errors
+
+
+def test_it_answers_calmly_without_counsellors_and_for_unknown_or_mistyped_codenames(
+    daphne_server: Callable[..., LiveServer], new_context: Callable[..., Any],
+) -> None:
+    from tests.chat.test_seeker_browser import check_axe
+
+    server = daphne_server(**trusted_root_env())
+    page = seeker_context(new_context).new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    for path in ("/mailbox/", "/de/mailbox/"):
+        page.goto(server.url + path)
+        view(page, "write")
+        check_axe(page, path)
+    page.goto(server.url + "/mailbox/")
+    view(page, "write")
+    page.get_by_label("Your message", exact=True).fill("Is anyone there?")
+    page.get_by_role("button", name="Encrypt and send").click()
+    page.locator("#write-error").filter(has_text="We cannot take secure messages at the moment").wait_for()
+    assert "mailbox_mailbox " not in database_dump(server)
+
+    page.goto(server.url + "/mailbox/return/")
+    view(page, "enter")
+    check_axe(page, "/mailbox/return/")
+    page.get_by_label("Your codename").fill("these are not seven listed words")
+    page.get_by_role("button", name="Open", exact=True).click()
+    page.locator("#codename-error").filter(has_text="does not look like a codename").wait_for()
+    page.get_by_label("Your codename").fill("abacus abdomen abdominal abide abiding ability ablaze")
+    page.get_by_role("button", name="Open", exact=True).click()
+    view(page, "empty", timeout=30000)
+    check_axe(page, "empty mailbox")
+    assert not errors, errors
