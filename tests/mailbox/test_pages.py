@@ -63,3 +63,23 @@ def test_the_german_catalogue_of_secure_messages_is_complete_and_compiled() -> N
     untranslated = [m for m, s in entries if m.strip() != '""' and re.search(r'msgstr(\[\d\])? ""\n(?!")', s)]
     assert untranslated == []
     assert "#, fuzzy" not in text
+
+
+def test_it_preloads_every_module_the_pages_import_with_its_integrity(client: Client, counsellor: object) -> None:
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    from tests.helpline.test_static_modules import expected_preloads, preloads_and_scripts
+    from tests.personas import signed_in_client
+
+    pages = [
+        (client, "/mailbox/", "mailbox/js/seeker-mailbox.js"),
+        (client, "/de/mailbox/return/", "mailbox/js/seeker-mailbox.js"),
+        (signed_in_client(counsellor), "/staff/inbox/", "mailbox/js/inbox.js"),
+    ]  # type: ignore[arg-type]
+    for who, path, entry in pages:
+        page = preloads_and_scripts(who.get(path).content.decode())
+        assert page.scripts[-1] == staticfiles_storage.url(entry)
+        wanted = expected_preloads(entry)
+        assert {url: page.preloads.get(url) for url in wanted} == wanted
+        assert staticfiles_storage.url("chat/js/e2ee.js") in wanted
+        assert staticfiles_storage.url("mailbox/js/mailbox-crypto.js") in wanted
