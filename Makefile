@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint typecheck bench install clean messages
+.PHONY: run test lint typecheck bench bench-mailbox install clean messages
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -42,6 +42,11 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m chat.bench $(BENCH_ARGS)
+
+# Secure messages: the inbox listing 10,000 threads (PostgreSQL at DATABASE_URL) and a 50-message
+# thread opened in Chromium; prints both figures (tests/mailbox/test_bench.py).
+bench-mailbox: $(STAMP)
+	MAILBOX_BENCH=1 $(PY) -m pytest tests/mailbox/test_bench.py -s -q -p no:cacheprovider
 
 messages: $(STAMP)
 	cd helpline && ../$(PY) ../manage.py makemessages -l de --no-obsolete && ../$(PY) ../manage.py compilemessages

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "channels",
     "helpline",
     "resources",
+    "chat.mailbox",
 ]
 
 MIDDLEWARE = [
@@ -298,6 +299,23 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 STAFF_SIGNIN_RATE = env_str("STAFF_SIGNIN_RATE", "10/m")
 STAFF_SIGNIN_ACCOUNT_RATE = env_str("STAFF_SIGNIN_ACCOUNT_RATE", "30/h")
 for _name in ("STAFF_SIGNIN_RATE", "STAFF_SIGNIN_ACCOUNT_RATE"):
+    _rate = globals()[_name]
+    if not re.fullmatch(r"[1-9][0-9]*/[1-9]?[0-9]*[smhd]", _rate):
+        raise ImproperlyConfigured(f"{_name} must look like 10/m or 30/h (got {_rate!r})")
+
+# --- Secure messages (chat/mailbox, docs/PROTOCOL.md section 9) -------------------------------
+# A mailbox and every message in it are deleted this many days after its last activity.
+MAILBOX_RETENTION_DAYS = env_int("MAILBOX_RETENTION_DAYS", 30, minimum=1, maximum=365)
+# Codename attempts (open, send, delete) per keyed address hash.
+MAILBOX_CODENAME_RATE = env_str("MAILBOX_CODENAME_RATE", "20/h")
+# New mailboxes per keyed address hash.
+MAILBOX_CREATE_RATE = env_str("MAILBOX_CREATE_RATE", "5/h")
+# A returning seeker's message goes back to the counsellor who answered last if they signed in
+# within this many days; otherwise to the shared inbox.
+MAILBOX_CONTINUITY_DAYS = env_int("MAILBOX_CONTINUITY_DAYS", 14, minimum=1, maximum=365)
+# The most messages one mailbox holds (both directions together).
+MAILBOX_MAX_MESSAGES = env_int("MAILBOX_MAX_MESSAGES", 200, minimum=10, maximum=10000)
+for _name in ("MAILBOX_CODENAME_RATE", "MAILBOX_CREATE_RATE"):
     _rate = globals()[_name]
     if not re.fullmatch(r"[1-9][0-9]*/[1-9]?[0-9]*[smhd]", _rate):
         raise ImproperlyConfigured(f"{_name} must look like 10/m or 30/h (got {_rate!r})")

@@ -74,7 +74,9 @@ def module_graph(name: str) -> tuple[str, ...]:
     return tuple(seen)
 
 
-def integrity_manifest(prefixes: tuple[str, ...] = ("chat/", "helpline/js/", "resources/js/")) -> list[dict[str, str]]:
+def integrity_manifest(
+    prefixes: tuple[str, ...] = ("chat/", "mailbox/", "helpline/js/", "resources/js/"),
+) -> list[dict[str, str]]:
     """Every published script under the given prefixes with its hashed URL and SRI value."""
     storage = staticfiles_storage
     entries = []

@@ -12,6 +12,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("exit", views.exit_page, name="exit"),
     path("chat/revoked.json", chat_views.revoked, name="seeker-revoked"),
+    # Secure messages (chat/mailbox): the JSON endpoints, and the pages in every language below.
+    path("mailbox/api/", include("chat.mailbox.urls")),
     path("admin/", admin.site.urls),
     path("manage/stats/", include("helpline.stats.urls")),
     path("staff/", include("helpline.staff.urls")),
@@ -22,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("", seeker_views.home, name="home"),
     path("chat/", chat_views.chat, name="seeker-chat"),
     path("how-we-protect-you/", seeker_views.how_we_protect_you, name="seeker-protect"),
+    path("mailbox/", include("chat.mailbox.seeker_urls")),
     path("", include("resources.urls")),
     prefix_default_language=False,
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from helpline.staff import views, workspace_views
 
@@ -17,4 +17,6 @@ urlpatterns = [
     path("keys/mine/", workspace_views.keys_mine, name="staff-keys-mine"),
     path("keys/request/", workspace_views.keys_request, name="staff-keys-request"),
     path("audit/", views.audit_log, name="staff-audit"),
+    # Secure messages: the counsellor inbox (chat/mailbox/staff_urls.py).
+    path("inbox/", include("chat.mailbox.staff_urls")),
 ]

@@ -64,6 +64,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             sections=present.sections(result),
             export_query=request.GET.urlencode(),
         )
+        # Secure messages (chat/mailbox/stats.py), counted by day with the same suppression.
+        from chat.mailbox.stats import report_for
+
+        context["mailbox"] = report_for(query, k=settings.STATS_MIN_COUNT)
     context["elapsed_ms"] = round((time.perf_counter() - began) * 1000)
     return render(request, "helpline/stats/dashboard.html", context, status=200 if query else 400)
 

@@ -5,6 +5,8 @@ Retention rules:
   (default 365) and then deleted: every event whose time is older than now minus that many days.
 - Expired staff sessions are deleted (Django's clearsessions): a session is expired once it has seen
   no request for STAFF_IDLE_MINUTES.
+- Secure-message mailboxes (chat.mailbox) without activity for settings.MAILBOX_RETENTION_DAYS days
+  (default 30) are deleted with every thread and message in them (chat.mailbox.services).
 
 Run it daily (a systemd timer or cron). It is idempotent.
 """
@@ -31,11 +33,17 @@ def do_delete_old_audit_events(*, now: datetime | None = None) -> int:
 
 
 class Command(BaseCommand):
-    help = "Delete audit events older than AUDIT_RETENTION_DAYS and expired staff sessions."
+    help = "Delete audit events older than AUDIT_RETENTION_DAYS, expired staff sessions and idle mailboxes."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from chat.mailbox.services import do_expire_mailboxes
+
         deleted = do_delete_old_audit_events()
         call_command("clearsessions")
+        mailboxes = do_expire_mailboxes()
         self.stdout.write(
             f"Deleted {deleted} audit event(s) older than {settings.AUDIT_RETENTION_DAYS} days, and expired sessions."
+        )
+        self.stdout.write(
+            f"Deleted {mailboxes} mailbox(es) without activity for {settings.MAILBOX_RETENTION_DAYS} days."
         )
