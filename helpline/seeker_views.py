@@ -28,6 +28,7 @@ from chat.certificates import CertificateError, load_public_key, revocation_list
 from chat.management.commands.collectstatic import ROOT_KEY_ASSET
 from helpline.hours import service_status, service_time_zone
 from helpline.ratelimits import limited
+from helpline.schedule import closure_note
 from helpline.staticfiles import integrity_manifest
 from helpline.triage import load_catalogue
 from helpline.wrapup import feedback_form
@@ -94,6 +95,7 @@ def chat(request: HttpRequest) -> HttpResponse:
     if not is_open:
         context["opens_at"] = timezone.localtime(opens_at, service_time_zone()) if opens_at else None
         context["time_zone"] = settings.SERVICE_TIME_ZONE
+        context["closure_note"] = closure_note(timezone.localdate(timezone=service_time_zone()))
         return render(request, "helpline/chat_closed.html", context)
     fingerprint = root_key_fingerprint()
     source = request.GET.get("src", "")

@@ -25,6 +25,17 @@ Side = Literal["s", "c"]
 AppendResult = Literal["ok", "dup", "gap", "gone", "not_active", "not_yours"]
 
 
+@dataclass(frozen=True)
+class Block:
+    """One active block: the keyed address hash it applies to, when it ends (epoch seconds) and the
+    note stored with it (who placed it and why, where the caller gave them; never an address)."""
+
+    addr: str
+    expires_at: float
+    placed_by: str = ""
+    reason: str = ""
+
+
 class StoreUnavailable(Exception):
     """The store cannot be reached; callers tell clients with a `store_unavailable` frame."""
 
@@ -261,10 +272,18 @@ class LiveStore(ABC):
         """Remove and return due deadlines; each is returned to exactly one caller."""
 
     @abstractmethod
-    async def block(self, addr: str, seconds: int) -> None: ...
+    async def block(self, addr: str, seconds: int, *, placed_by: str = "", reason: str = "") -> None: ...
 
     @abstractmethod
     async def is_blocked(self, addr: str) -> bool: ...
+
+    @abstractmethod
+    async def active_blocks(self) -> list[Block]:
+        """Every block that has not expired (a service holds a handful; this reads them all)."""
+
+    @abstractmethod
+    async def lift_block(self, addr: str) -> bool:
+        """End a block now; False when there was none."""
 
     @abstractmethod
     async def hit(self, key: str, window_seconds: int) -> int:
