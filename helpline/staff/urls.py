@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from helpline.staff import views, workspace_views
 from helpline.staff.manage import audit_views
@@ -20,5 +21,6 @@ urlpatterns = [
     path("keys/request/", workspace_views.keys_request, name="staff-keys-request"),
     path("audit/", audit_views.audit_log, name="staff-audit"),
     path("audit/export.csv", audit_views.audit_export, name="staff-audit-export"),
+    path("language/", set_language, name="staff-language"),
     path("manage/", include("helpline.staff.manage.urls")),
 ]

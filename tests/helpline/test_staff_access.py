@@ -155,6 +155,8 @@ MATRIX: dict[tuple[str, str], dict[str, Expect]] = {
         **{name: to("/staff/") for name in PERSONAS[2:]},
     },
     ("POST", "/staff/logout/"): {name: to("/staff/login/") for name in PERSONAS},
+    # The language switch in the staff footer: anyone, signed in or not; back to the start page here.
+    ("POST", "/staff/language/"): {name: to("/") for name in PERSONAS},
     ("GET", "/staff/audit/export.csv"): admin_page("/staff/audit/export.csv"),
     # An invitation link that does not exist: the same calm page for everyone, signed in or not.
     ("GET", "/staff/enrol/<str:token>/"): {name: Expect(404) for name in PERSONAS},
