@@ -66,8 +66,10 @@ def checklist(facts: SetupFacts) -> list[Item]:
         Item(
             "crisis", facts.crisis_contacts > 0 and facts.crisis_unchecked == 0,
             _("Crisis contacts are in place and checked"),
-            _("Add crisis contacts for the countries you serve and mark each one checked after comparing it "
-              "with the service's own listing (%(n)d not checked in the last %(days)d days).")
+            _("Add crisis contacts for the countries you serve, on the Content page.")
+            if facts.crisis_contacts == 0
+            else _("Add crisis contacts for the countries you serve and mark each one checked after comparing it "
+                   "with the service's own listing (%(n)d not checked in the last %(days)d days).")
             % {"n": facts.crisis_unchecked, "days": CRISIS_CHECK_DAYS},
         ),
         Item(
