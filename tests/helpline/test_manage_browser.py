@@ -103,11 +103,16 @@ def test_an_admin_invites_a_counsellor_who_enrols_by_the_link_is_certified_offli
     again = new_context().new_page()
     again.goto(link)
     assert again.get_by_role("heading", level=1).inner_text() == "This link does not work"
+    no_axe_violations(again)
 
     # The people list shows the new account as set up, its key waiting.
     admin.goto(f"{server.url}/staff/manage/people/")
     row = admin.get_by_role("row").filter(has_text="casey")
     assert "Set up" in row.inner_text() and "Waiting for certification" in row.inner_text()
+    row.get_by_role("link", name="casey").click()
+    admin.wait_for_url("**/staff/manage/people/*/")
+    assert admin.get_by_role("button", name="Reset the second factor").is_visible()
+    no_axe_violations(admin)
 
     # Keys: the pending request with its full fingerprint, exported for the ceremony.
     admin.get_by_role("navigation", name="Administration").get_by_role("link", name="Keys").click()
@@ -206,6 +211,7 @@ def test_an_admin_edits_the_week_previews_it_lifts_a_block_and_is_refused_a_bad_
     no_axe_violations(admin)
     assert preview("2026-12-07T10:00", full=True) == "full"
     assert "All our counsellors are busy" in admin.locator(".seeker-preview").inner_text()
+    no_axe_violations(admin)
 
     # A closure on that Monday, with a note for seekers that the preview shows.
     admin.goto(f"{server.url}/staff/manage/schedule/")
@@ -288,5 +294,11 @@ def test_the_administration_is_accessible_in_german(server: LiveServer, new_cont
         page.goto(f"{server.url}/staff/manage/{path}")
         assert page.get_by_role("heading", level=1).inner_text() == heading, path
         no_axe_violations(page)
+    page.goto(f"{server.url}/staff/manage/people/")
+    page.get_by_role("link", name="berta").click()
+    page.wait_for_url("**/staff/manage/people/*/")
+    assert page.get_by_role("heading", level=2, name="Rolle und Profil").is_visible()
+    no_axe_violations(page)
     page.goto(f"{server.url}/staff/audit/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Protokoll"
     no_axe_violations(page)
