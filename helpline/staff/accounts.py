@@ -192,6 +192,8 @@ def do_create_staff(
 
 def do_set_role(*, actor: Actor, user: User, role: str, via: str = "") -> None:
     check_role_name(role)
+    if role != ADMIN:
+        check_not_self(actor=actor, user=user, what="change the role of")
     with transaction.atomic():
         before = sorted(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
         _set_groups(user, role)

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from helpline.models import CannedResponse
 from helpline.placeholders import PLACEHOLDERS, check_template, fill, placeholders_in
+
+
+@pytest.fixture(autouse=True)
+def in_english() -> Iterator[None]:
+    # The messages are translated; an earlier test's request may have left another language active.
+    with translation.override("en"):
+        yield
 
 
 def test_it_lists_the_placeholders_a_text_uses_in_order() -> None:
@@ -52,3 +62,19 @@ def test_the_model_refuses_an_unknown_placeholder_in_the_django_admin_too() -> N
     with pytest.raises(ValidationError) as caught:
         response.full_clean()
     assert "body" in caught.value.message_dict
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("clear_cache")
+def test_the_workspace_gets_canned_responses_with_their_placeholders_filled(counsellor: object) -> None:
+    import json
+    import re
+
+    from tests.personas import signed_in_client
+
+    CannedResponse.objects.create(language="en", title="Intro", body="I am {counsellor} from {service}. {{ok}}")
+    html = signed_in_client(counsellor).get("/staff/workspace/").content.decode()  # type: ignore[arg-type]
+    found = re.search(r'<script id="canned-responses" type="application/json">(.*?)</script>', html, re.S)
+    assert found
+    bodies = [item["body"] for item in json.loads(found.group(1)) if item["title"] == "Intro"]
+    assert bodies == ["I am Sam from Helpline. {ok}"]

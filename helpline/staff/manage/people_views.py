@@ -152,6 +152,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             if data["role"] != initial["role"]:
+                # Checked before the profile changes, so that a refused role change saves nothing.
                 check_not_self(actor=request.user, user=member, what="change the role of")
             do_update_profile(
                 actor=request.user, user=member, pseudonym=data["pseudonym"], languages=data["languages"],
