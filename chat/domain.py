@@ -103,3 +103,14 @@ class ClaimResult:
     chat: Chat | None
     refusal: str = ""  # not_available | at_limit | wrapup_required | queue_empty | bad_state
     previous_counsellor: int = 0
+
+
+@dataclass(frozen=True)
+class Block:
+    """One active block: the keyed address hash it applies to, when it ends (epoch seconds) and the
+    note stored with it (who placed it and why, where the caller gave them; never an address)."""
+
+    addr: str
+    expires_at: float
+    placed_by: str = ""
+    reason: str = ""

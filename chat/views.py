@@ -25,6 +25,7 @@ from chat.certificates import ROOT_KEY_ASSET, revocation_list, root_key_fingerpr
 from helpline.hours import service_status, service_time_zone
 from helpline.links import seeker_links
 from helpline.ratelimits import limited
+from helpline.schedule import closure_note
 from helpline.triage import load_catalogue
 from helpline.wrapup import feedback_form
 
@@ -41,6 +42,7 @@ def chat(request: HttpRequest) -> HttpResponse:
     if not is_open:
         context["opens_at"] = timezone.localtime(opens_at, service_time_zone()) if opens_at else None
         context["time_zone"] = settings.SERVICE_TIME_ZONE
+        context["closure_note"] = closure_note(timezone.localdate(timezone=service_time_zone()))
         return render(request, "helpline/chat_closed.html", context)
     fingerprint = root_key_fingerprint()
     source = request.GET.get("src", "")

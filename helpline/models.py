@@ -197,10 +197,17 @@ class OpeningHours(models.Model):
 
 
 class Closure(models.Model):
-    """A whole local day on which the service is closed (a public holiday, a training day)."""
+    """A whole local day on which the service is closed (a public holiday, a training day).
+
+    `reason` is for staff; `seeker_note` (optional) is shown to help-seekers on the closed page.
+    """
 
     date = models.DateField(unique=True)
     reason = models.CharField(max_length=200, blank=True, default="", help_text="For staff only; never shown.")
+    seeker_note = models.CharField(
+        max_length=200, blank=True, default="",
+        help_text="Shown to help-seekers on the closed page, for example “Closed for the public holiday.”",
+    )
 
     class Meta:
         ordering = ["date"]
@@ -223,6 +230,15 @@ class CannedResponse(models.Model):
 
     def __str__(self) -> str:
         return f"[{self.language}] {self.title}"
+
+    def clean(self) -> None:
+        super().clean()
+        from helpline.placeholders import check_template
+
+        try:
+            check_template(self.body or "")
+        except ValueError as exc:
+            raise ValidationError({"body": str(exc)}) from None
 
 
 def default_chat_limit() -> int:
@@ -277,3 +293,23 @@ class StaffProfile(models.Model):
     def pathway_codes(self) -> list[str]:
         """The pathways served; an empty list means every pathway."""
         return [code.strip() for code in self.pathways.split(",") if code.strip()]
+
+
+class StaffInvitation(models.Model):
+    """A one-time enrolment link for a new account (or one whose second factor was reset).
+
+    Keeps: the account, a SHA-256 hash of the link's token (the token itself is shown once to the
+    administrator and never stored), who made it and until when it works (48 hours). Deleted when
+    it is used, replaced by a new invitation, or by `manage.py cleanup` once expired.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitation")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"invitation for {self.user.get_username()} until {self.expires_at:%Y-%m-%d %H:%M}"

@@ -93,12 +93,24 @@ def key_status(key: Any, *, demo_auto_certify: bool) -> dict[str, Any]:
 # --- Loaders --------------------------------------------------------------------------------------
 
 
-def canned_responses(languages: Iterable[str]) -> list[dict[str, Any]]:
-    """Active canned responses in the counsellor's languages, in the admin's order."""
+def canned_responses(languages: Iterable[str], *, values: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+    """Active canned responses in the counsellor's languages, in the admin's order; with `values`,
+    their placeholders (helpline.placeholders) filled in, so the counsellor inserts finished text."""
     from helpline.models import CannedResponse
+    from helpline.placeholders import fill
 
     rows = CannedResponse.objects.filter(active=True, language__in=list(languages))
-    return [{"id": row.pk, "title": row.title, "body": row.body, "language": row.language} for row in rows]
+    out = []
+    for row in rows:
+        body = row.body
+        if values is not None:
+            try:
+                body = fill(body, values)
+            except ValueError:
+                # A row saved before placeholders were checked: inserted as it was typed.
+                body = row.body
+        out.append({"id": row.pk, "title": row.title, "body": body, "language": row.language})
+    return out
 
 
 def shareable_resources(languages: Iterable[str]) -> list[dict[str, str]]:

@@ -138,6 +138,11 @@ class CrisisContact(models.Model):
     description = models.CharField(max_length=300, blank=True, default="")
     position = models.PositiveSmallIntegerField(default=0)
     is_example = models.BooleanField(default=False)
+    last_checked = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day someone last checked the number and hours against the service's own listing.",
+    )
 
     class Meta:
         ordering = ["country", "language", "position", "name"]

@@ -20,7 +20,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import Any, Literal
 
-from chat.domain import Chat, ClaimResult, Presence, Side
+from chat.domain import Block, Chat, ClaimResult, Presence, Side
 
 AppendResult = Literal["ok", "dup", "gap", "gone", "not_active", "not_yours"]
 
@@ -166,10 +166,18 @@ class LiveStore(ABC):
         """Remove and return due deadlines; each is returned to exactly one caller."""
 
     @abstractmethod
-    async def block(self, addr: str, seconds: int) -> None: ...
+    async def block(self, addr: str, seconds: int, *, placed_by: str = "", reason: str = "") -> None: ...
 
     @abstractmethod
     async def is_blocked(self, addr: str) -> bool: ...
+
+    @abstractmethod
+    async def active_blocks(self) -> list[Block]:
+        """Every block that has not expired (a service holds a handful; this reads them all)."""
+
+    @abstractmethod
+    async def lift_block(self, addr: str) -> bool:
+        """End a block now; False when there was none."""
 
     @abstractmethod
     async def hit(self, key: str, window_seconds: int) -> int:

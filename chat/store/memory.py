@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 
-from chat.domain import Chat, ClaimResult, Presence, Side
+from chat.domain import Block, Chat, ClaimResult, Presence, Side
 from chat.store.base import AppendResult, LiveStore
 
 _HANDLE_SAMPLES = 50
@@ -31,6 +31,7 @@ class MemoryStore(LiveStore):
         self.last_in: dict[tuple[str, Side], int] = {}
         self.deadlines: dict[tuple[str, str], float] = {}
         self.blocks: dict[str, float] = {}
+        self.block_notes: dict[str, tuple[str, str]] = {}
         self.counts: dict[str, tuple[int, float]] = {}
         self.locks: dict[str, float] = {}
         self.handle_times: deque[float] = deque(maxlen=_HANDLE_SAMPLES)
@@ -287,8 +288,22 @@ class MemoryStore(LiveStore):
             del self.deadlines[key]
         return [key for _, key in due]
 
-    async def block(self, addr: str, seconds: int) -> None:
+    async def block(self, addr: str, seconds: int, *, placed_by: str = "", reason: str = "") -> None:
         self.blocks[addr] = time.time() + seconds
+        self.block_notes[addr] = (placed_by[:100], reason[:300])
+
+    async def active_blocks(self) -> list[Block]:
+        now = time.time()
+        return [
+            Block(addr, until, *self.block_notes.get(addr, ("", "")))
+            for addr, until in sorted(self.blocks.items(), key=lambda item: item[1])
+            if until > now
+        ]
+
+    async def lift_block(self, addr: str) -> bool:
+        until = self.blocks.pop(addr, None)
+        self.block_notes.pop(addr, None)
+        return until is not None and until > time.time()
 
     async def is_blocked(self, addr: str) -> bool:
         until = self.blocks.get(addr)
@@ -296,6 +311,7 @@ class MemoryStore(LiveStore):
             return False
         if until <= time.time():
             del self.blocks[addr]
+            self.block_notes.pop(addr, None)
             return False
         return True
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import json
 import secrets
 import time
 from collections.abc import Callable, Coroutine
@@ -26,7 +27,7 @@ from redis.backoff import ConstantBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from chat.domain import Chat, ClaimResult, Presence, Side
+from chat.domain import Block, Chat, ClaimResult, Presence, Side
 from chat.store.base import AppendResult, LiveStore, StoreUnavailable
 
 P = "hl:"
@@ -452,8 +453,35 @@ class RedisStore(LiveStore):
         return out
 
     @_unavailable_on_connection_errors
-    async def block(self, addr: str, seconds: int) -> None:
-        await self.r.set(P + "block:" + addr, "1", ex=seconds)
+    async def block(self, addr: str, seconds: int, *, placed_by: str = "", reason: str = "") -> None:
+        note = json.dumps({"by": placed_by[:100], "why": reason[:300]}) if placed_by or reason else "1"
+        await self.r.set(P + "block:" + addr, note, ex=seconds)
+
+    @_unavailable_on_connection_errors
+    async def active_blocks(self) -> list[Block]:
+        found: list[Block] = []
+        now = time.time()
+        async for key in self.r.scan_iter(match=P + "block:*", count=500):
+            async with self.r.pipeline(transaction=False) as pipe:
+                pipe.get(key)
+                pipe.pttl(key)
+                value, pttl = await pipe.execute()
+            if value is None or pttl is None or pttl < 0:
+                continue
+            note: Any = {}
+            try:
+                note = json.loads(_text(value))
+            except ValueError:
+                note = {}
+            if not isinstance(note, dict):
+                note = {}
+            addr = _text(key)[len(P + "block:") :]
+            found.append(Block(addr, now + pttl / 1000, str(note.get("by", "")), str(note.get("why", ""))))
+        return sorted(found, key=lambda block: block.expires_at)
+
+    @_unavailable_on_connection_errors
+    async def lift_block(self, addr: str) -> bool:
+        return bool(await self.r.delete(P + "block:" + addr))
 
     @_unavailable_on_connection_errors
     async def is_blocked(self, addr: str) -> bool:

@@ -67,12 +67,24 @@ def check_new_username(username: str) -> str:
     return username
 
 
+def check_pseudonym_free(pseudonym: str, *, user: User | None = None) -> None:
+    """Refuses a pseudonym another active account already uses (help-seekers tell counsellors apart by it)."""
+    if not pseudonym:
+        return
+    taken = StaffProfile.objects.filter(pseudonym__iexact=pseudonym, user__is_active=True)
+    if user is not None and user.pk is not None:
+        taken = taken.exclude(user=user)
+    if taken.exists():
+        raise ValidationError(f"Another active account already uses the pseudonym {pseudonym!r}.")
+
+
 def check_profile(
-    *, pseudonym: str, languages: str, pathways: str, chat_limit: int | None
+    *, pseudonym: str, languages: str, pathways: str, chat_limit: int | None, user: User | None = None
 ) -> tuple[str, list[str], list[str], int]:
     pseudonym = pseudonym.strip()
     if len(pseudonym) > 40:
         raise ValidationError("The pseudonym is longer than 40 characters.")
+    check_pseudonym_free(pseudonym, user=user)
     try:
         language_codes = parse_language_codes(languages)
         pathway_codes = parse_pathway_codes(pathways)
@@ -180,6 +192,8 @@ def do_create_staff(
 
 def do_set_role(*, actor: Actor, user: User, role: str, via: str = "") -> None:
     check_role_name(role)
+    if role != ADMIN:
+        check_not_self(actor=actor, user=user, what="change the role of")
     with transaction.atomic():
         before = sorted(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
         _set_groups(user, role)
@@ -216,6 +230,7 @@ def do_update_profile(
         languages=profile.languages if languages is None else languages,
         pathways=profile.pathways if pathways is None else pathways,
         chat_limit=profile.chat_limit if chat_limit is None else chat_limit,
+        user=user,
     )
     changed: list[str] = []
     for field, value in (
@@ -255,6 +270,33 @@ def do_reset_totp(*, actor: Actor, user: User, with_totp: bool = True, via: str 
             detail={"second_factor": "issued" if with_totp else "enrol at sign-in", "via": via},
         )
     return secret
+
+
+def check_not_self(*, actor: Actor, user: User, what: str) -> None:
+    """An administrator cannot lock themselves out: no deactivating or demoting their own account."""
+    if isinstance(actor, User) and actor.pk == user.pk:
+        raise ValidationError(f"You cannot {what} your own account; ask another administrator.")
+
+
+def do_deactivate_staff(*, actor: Actor, user: User, via: str = "") -> None:
+    """Switch an account off: it can no longer sign in, and its open sessions fail their next check."""
+    check_not_self(actor=actor, user=user, what="deactivate")
+    if not user.is_active:
+        return
+    with transaction.atomic():
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        do_audit(actor=actor, action="staff.deactivated", target=user.get_username(), detail={"via": via})
+
+
+def do_reactivate_staff(*, actor: Actor, user: User, via: str = "") -> None:
+    if user.is_active:
+        return
+    check_pseudonym_free(staff_profile(user).pseudonym, user=user)
+    with transaction.atomic():
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+        do_audit(actor=actor, action="staff.reactivated", target=user.get_username(), detail={"via": via})
 
 
 def staff_profile(user: User) -> StaffProfile:

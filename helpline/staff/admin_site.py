@@ -62,6 +62,22 @@ class AuditedAdminMixin:
         return entries
 
 
+# Models only a developer needs: shown in the admin's menu to superusers alone. Administrators
+# manage people, second factors and keys in the staff administration (/staff/manage/) instead.
+TECHNICAL_MODELS: frozenset[str] = frozenset(
+    {
+        "otp_totp.totpdevice",
+        "chat.identitykey",
+        "auth.group",
+        "auth.user",
+        "helpline.staffprofile",
+        "helpline.staffinvitation",
+        "helpline.counter",
+        "admin.logentry",
+    }
+)
+
+
 class HelplineAdminSite(OTPAdminSite):
     site_header = "Helpline administration"
     site_title = "Helpline administration"
@@ -70,6 +86,25 @@ class HelplineAdminSite(OTPAdminSite):
     def __init__(self, name: str = "admin") -> None:
         super().__init__(name)
 
+
+    def get_app_list(self, request: HttpRequest, app_label: str | None = None) -> list[Any]:
+        apps = super().get_app_list(request, app_label)
+        if request.user.is_superuser:
+            return apps
+        kept = []
+        for app in apps:
+            models = [
+                m for m in app["models"] if f"{app['app_label']}.{m['object_name'].lower()}" not in TECHNICAL_MODELS
+            ]
+            if models:
+                kept.append({**app, "models": models})
+        return kept
+
+    def each_context(self, request: HttpRequest) -> dict[str, Any]:
+        context = super().each_context(request)
+        # The link back to the staff administration, in the admin's header.
+        context["site_url"] = reverse("manage-home")
+        return context
 
     def register(self, model_or_iterable: Any, admin_class: Any = None, **options: Any) -> None:
         admin_class = admin_class or admin.ModelAdmin

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -27,10 +27,9 @@ from django_ratelimit.exceptions import Ratelimited
 
 from helpline import views as helpline_views
 from helpline.addresses import ratelimit_key
-from helpline.models import AuditEvent
 from helpline.staff.access import is_verified, staff_required, staff_role
-from helpline.staff.accounts import totp_secret
-from helpline.staff.forms import AuditFilterForm, CodeForm, SignInForm
+from helpline.staff.accounts import check_new_password, totp_secret
+from helpline.staff.forms import CodeForm, SignInForm
 from helpline.staff.qr import qr_svg
 from helpline.staff.rules import ADMIN, FLOOR_ROLES, MANAGER, STATISTICS_URL, grouped_secret
 from helpline.staff.signin import (
@@ -43,8 +42,6 @@ from helpline.staff.signin import (
     do_sign_out,
     enrolment_device,
 )
-
-AUDIT_PAGE_SIZE = 50
 
 
 def _address_rate(group: str, request: HttpRequest) -> str:
@@ -185,6 +182,57 @@ def enrol(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @csrf_protect
+@sensitive_post_parameters("password", "password_again", "code")
+@require_http_methods(["GET", "POST"])
+def enrol_by_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The one-time link from an invitation: choose a password, scan the QR code, confirm with a code."""
+    from helpline.staff.invitations import check_invitation, do_accept_invitation, invitation_device
+    from helpline.staff.manage.forms import EnrolByLinkForm
+
+    invitation = check_invitation(token)
+    if invitation is None:
+        return render(request, "helpline/staff/link_expired.html", status=404)
+    user = invitation.user
+    device = invitation_device(invitation)
+    form = EnrolByLinkForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if _limited(request, group="staff-enrol-link", account=f"user:{user.pk}"):
+            return helpline_views.ratelimited(request, Ratelimited())
+        if form.is_valid():
+            try:
+                check_new_password(form.cleaned_data["password"], username=user.get_username())
+            except ValidationError as exc:
+                for message in exc.messages:
+                    form.add_error("password", message)
+            else:
+                if check_code(user, device, form.cleaned_data["code"]):
+                    do_accept_invitation(invitation=invitation, password=form.cleaned_data["password"], device=device)
+                    if request.user.is_authenticated:
+                        do_sign_out(request)
+                    do_password_step(request, user=user)
+                    do_second_factor_step(request, device=device)
+                    return _done("")
+                form.add_error(
+                    "code",
+                    _(
+                        "That code did not work. Please check that the app shows this account, wait for a new code "
+                        "and try again."
+                    ),
+                )
+        do_record_failed_attempt(username=user.get_username(), stage="enrolment link")
+    secret = totp_secret(device)
+    context = {
+        "form": form,
+        "member": user,
+        "token": token,
+        "qr": qr_svg(secret.uri, label=_("QR code to add this account to your authenticator app")),
+        "secret": grouped_secret(secret.secret),
+    }
+    return render(request, "helpline/staff/enrol_link.html", context)
+
+
+@never_cache
+@csrf_protect
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     do_sign_out(request)
@@ -198,24 +246,8 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     role = staff_role(request.user)
     if role == ADMIN:
-        return HttpResponseRedirect(reverse("admin:index"))
+        return HttpResponseRedirect(reverse("manage-home"))
     if role == MANAGER:
         return HttpResponseRedirect(STATISTICS_URL)
     assert role in FLOOR_ROLES
     return HttpResponseRedirect(reverse("staff-workspace"))
-
-
-@never_cache
-@require_GET
-@staff_required(ADMIN)
-def audit_log(request: HttpRequest) -> HttpResponse:
-    actions = sorted(AuditEvent.objects.values_list("action", flat=True).distinct())
-    form = AuditFilterForm(request.GET or None, actions=actions)
-    events = AuditEvent.objects.all()
-    chosen = ""
-    if form.is_valid() and form.cleaned_data["action"]:
-        chosen = form.cleaned_data["action"]
-        events = events.filter(action=chosen)
-    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = urlencode({"action": chosen}) + "&" if chosen else ""
-    return render(request, "helpline/staff/audit.html", {"form": form, "page": page, "query": query})

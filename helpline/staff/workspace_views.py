@@ -39,6 +39,22 @@ def _socket_config(request: HttpRequest) -> dict[str, Any]:
     }
 
 
+def _placeholder_values(pseudonym: str) -> dict[str, str]:
+    from helpline.hours import load_schedule
+    from helpline.links import seeker_links
+    from helpline.staff.manage.forms import day_names
+    from helpline.timetable import week_in_words
+
+    links = seeker_links()
+    return {
+        "counsellor": pseudonym,
+        "service": str(settings.SERVICE_NAME),
+        "opening_hours": week_in_words(load_schedule().periods, [str(n) for n in day_names()]),
+        "self_help_url": links["self_help_url"],
+        "crisis_url": links["crisis_url"],
+    }
+
+
 @never_cache
 @require_GET
 @staff_required(*FLOOR_ROLES)
@@ -59,7 +75,7 @@ def workspace_page(request: HttpRequest) -> HttpResponse:
         "profile": profile,
         "config": config,
         "strings": workspace.workspace_strings(),
-        "canned": workspace.canned_responses(languages),
+        "canned": workspace.canned_responses(languages, values=_placeholder_values(profile.display_pseudonym)),
         "wrapup": workspace.wrapup_choices(),
         "triage": workspace.triage_texts(load_catalogue(), lang),
         "resources": workspace.shareable_resources(languages),

@@ -27,12 +27,35 @@ def staff_links(request: HttpRequest) -> list[dict[str, object]]:
         links.append((_("Workspace"), reverse("staff-workspace")))
     if role in (SUPERVISOR, ADMIN):
         links.append((_("Supervision"), reverse("staff-supervisor")))
+    if role == SUPERVISOR:
+        links.append((_("Blocks"), reverse("manage-blocks")))
     if role in (MANAGER, ADMIN):
         links.append((_("Statistics"), STATISTICS_URL))
+        links.append((_("Administration"), reverse("manage-home")))
     if role == ADMIN:
         links.append((_("Audit log"), reverse("staff-audit")))
-        links.append((_("Administration"), reverse("admin:index")))
     return [{"label": label, "url": url, "current": request.path == url} for label, url in links]
+
+
+@register.simple_tag
+def manage_links(request: HttpRequest, section: str = "") -> list[dict[str, object]]:
+    """The sections of the staff administration this person's role reaches."""
+    role = staff_role(request.user)
+    links: list[tuple[str, str, str]] = []
+    if role in (ADMIN, MANAGER):
+        links += [
+            ("home", _("Overview"), reverse("manage-home")),
+            ("people", _("People"), reverse("manage-people")),
+            ("schedule", _("Schedule"), reverse("manage-schedule")),
+        ]
+    if role in (ADMIN, SUPERVISOR):
+        links.append(("blocks", _("Blocks"), reverse("manage-blocks")))
+    if role in (ADMIN, MANAGER):
+        links.append(("content", _("Content"), reverse("manage-content")))
+    if role == ADMIN:
+        links.append(("keys", _("Keys"), reverse("manage-keys")))
+        links.append(("audit", _("Audit log"), reverse("staff-audit")))
+    return [{"label": label, "url": url, "current": code == section} for code, label, url in links]
 
 
 @register.simple_tag

@@ -347,3 +347,19 @@ async def test_it_restarts_a_handshake_without_old_frames(store: LiveStore) -> N
     await store.update_chat(chat.sid, state="active", hs="done")
     assert (await store.append_frame(chat.sid, "s", 1, "a" * 400, now=3))[0] == "ok"
     assert await store.queue_keys() == ["en:self"]
+
+
+async def test_it_lists_active_blocks_with_their_note_and_lifts_one(store: LiveStore) -> None:
+    import time
+
+    await store.block("hash-a", 3600, placed_by="Sam", reason="abusive messages")
+    await store.block("hash-b", 60)
+    blocks = await store.active_blocks()
+    assert [b.addr for b in blocks] == ["hash-b", "hash-a"]  # the soonest to end first
+    assert (blocks[1].placed_by, blocks[1].reason) == ("Sam", "abusive messages")
+    assert (blocks[0].placed_by, blocks[0].reason) == ("", "")
+    assert 3590 < blocks[1].expires_at - time.time() <= 3600
+    assert await store.lift_block("hash-a") is True
+    assert await store.is_blocked("hash-a") is False
+    assert await store.lift_block("hash-a") is False
+    assert [b.addr for b in await store.active_blocks()] == ["hash-b"]

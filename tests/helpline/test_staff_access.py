@@ -5,6 +5,7 @@ When you add a staff URL, add its row: `test_it_covers_every_staff_url` fails un
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 import pytest
@@ -14,7 +15,7 @@ from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.test import Client
-from django.urls import URLPattern
+from django.urls import URLPattern, URLResolver
 
 from helpline.staff import urls as staff_urls
 from helpline.staff.access import check_role, socket_staff_user, staff_role
@@ -49,7 +50,7 @@ def code(path: str) -> Expect:
     return to("/staff/login/code/?next=" + path.replace("/", "%2F"))
 
 
-def admin_page(path: str) -> dict[str, Expect]:
+def admin_page(path: str, admin: Expect = OK) -> dict[str, Expect]:
     return {
         "anonymous": login(path),
         "password_only": code(path),
@@ -57,8 +58,26 @@ def admin_page(path: str) -> dict[str, Expect]:
         "other_counsellor": REFUSED,
         "supervisor": REFUSED,
         "manager": REFUSED,
-        "admin": OK,
+        "admin": admin,
     }
+
+
+def readers_page(path: str, admin: Expect = OK, manager: Expect = OK) -> dict[str, Expect]:
+    """Administrators change, managers read (a manager's POST is refused: pass manager=REFUSED)."""
+    return {**admin_page(path, admin), "manager": manager}
+
+
+def steering_page(path: str, ok: Expect = OK) -> dict[str, Expect]:
+    """Blocks: administrators and supervisors."""
+    return {**admin_page(path, ok), "supervisor": ok}
+
+
+PERSON = "/staff/manage/people/<int:pk>/"
+CANNED = "/staff/manage/content/canned/<int:pk>/"
+
+
+def back_to(path: str) -> Expect:
+    return to(path)
 
 
 # (method, path) -> persona -> what happens.
@@ -70,7 +89,7 @@ MATRIX: dict[tuple[str, str], dict[str, Expect]] = {
         "other_counsellor": to("/staff/workspace/"),
         "supervisor": to("/staff/workspace/"),
         "manager": to("/manage/stats/"),
-        "admin": to("/admin/"),
+        "admin": to("/staff/manage/"),
     },
     ("GET", "/staff/workspace/"): {
         "anonymous": login("/staff/workspace/"),
@@ -136,6 +155,49 @@ MATRIX: dict[tuple[str, str], dict[str, Expect]] = {
         **{name: to("/staff/") for name in PERSONAS[2:]},
     },
     ("POST", "/staff/logout/"): {name: to("/staff/login/") for name in PERSONAS},
+    # The language switch in the staff footer: anyone, signed in or not; back to the start page here.
+    ("POST", "/staff/language/"): {name: to("/") for name in PERSONAS},
+    ("GET", "/staff/audit/export.csv"): admin_page("/staff/audit/export.csv"),
+    # An invitation link that does not exist: the same calm page for everyone, signed in or not.
+    ("GET", "/staff/enrol/<str:token>/"): {name: Expect(404) for name in PERSONAS},
+    # The staff administration.
+    ("GET", "/staff/manage/"): readers_page("/staff/manage/"),
+    ("GET", "/staff/manage/people/"): readers_page("/staff/manage/people/"),
+    ("GET", "/staff/manage/people/invite/"): admin_page("/staff/manage/people/invite/"),
+    ("POST", "/staff/manage/people/invite/"): admin_page("/staff/manage/people/invite/"),
+    ("GET", PERSON): readers_page(PERSON),
+    ("POST", PERSON): readers_page(PERSON, manager=REFUSED),
+    ("POST", PERSON + "reset-second-factor/"): admin_page(PERSON + "reset-second-factor/", back_to(PERSON)),
+    ("POST", PERSON + "new-link/"): admin_page(PERSON + "new-link/", back_to(PERSON)),
+    ("POST", PERSON + "deactivate/"): admin_page(PERSON + "deactivate/", back_to(PERSON)),
+    ("POST", PERSON + "reactivate/"): admin_page(PERSON + "reactivate/", back_to(PERSON)),
+    ("GET", "/staff/manage/schedule/"): readers_page("/staff/manage/schedule/"),
+    ("POST", "/staff/manage/schedule/"): readers_page(
+        "/staff/manage/schedule/", admin=to("/staff/manage/schedule/"), manager=REFUSED
+    ),
+    ("POST", "/staff/manage/schedule/closures/"): admin_page("/staff/manage/schedule/closures/", Expect(400)),
+    ("POST", "/staff/manage/schedule/closures/<int:pk>/remove/"): admin_page(
+        "/staff/manage/schedule/closures/<int:pk>/remove/", to("/staff/manage/schedule/")
+    ),
+    ("GET", "/staff/manage/schedule/preview/"): readers_page("/staff/manage/schedule/preview/"),
+    ("GET", "/staff/manage/blocks/"): steering_page("/staff/manage/blocks/"),
+    ("POST", "/staff/manage/blocks/lift/"): steering_page("/staff/manage/blocks/lift/", to("/staff/manage/blocks/")),
+    ("GET", "/staff/manage/content/"): readers_page("/staff/manage/content/"),
+    ("GET", "/staff/manage/content/canned/new/"): readers_page("/staff/manage/content/canned/new/"),
+    ("POST", "/staff/manage/content/canned/new/"): readers_page(
+        "/staff/manage/content/canned/new/", admin=Expect(400), manager=REFUSED
+    ),
+    ("GET", CANNED): readers_page(CANNED),
+    ("POST", CANNED + "delete/"): admin_page(CANNED + "delete/", to("/staff/manage/content/")),
+    ("POST", "/staff/manage/content/crisis/<int:pk>/checked/"): admin_page(
+        "/staff/manage/content/crisis/<int:pk>/checked/", to("/staff/manage/content/#crisis-contacts")
+    ),
+    ("GET", "/staff/manage/keys/"): admin_page("/staff/manage/keys/"),
+    ("GET", "/staff/manage/keys/export/"): admin_page("/staff/manage/keys/export/"),
+    ("POST", "/staff/manage/keys/import/"): admin_page("/staff/manage/keys/import/", Expect(400)),
+    ("POST", "/staff/manage/keys/<int:pk>/revoke/"): admin_page(
+        "/staff/manage/keys/<int:pk>/revoke/", to("/staff/manage/keys/")
+    ),
     ("GET", "/admin/"): admin_page("/admin/"),
     ("GET", "/admin/helpline/auditevent/"): admin_page("/admin/helpline/auditevent/"),
     ("GET", "/admin/auth/user/"): admin_page("/admin/auth/user/"),
@@ -149,6 +211,37 @@ def client_for(persona: str, request: pytest.FixtureRequest) -> Client:
     if persona == "password_only":
         return signed_in_client(request.getfixturevalue("counsellor"), verified=False)
     return signed_in_client(request.getfixturevalue(persona))
+
+
+def concrete(path: str, request: pytest.FixtureRequest) -> str:
+    """A MATRIX path with its <int:pk> or <str:token> filled with an object of the right kind."""
+    if "<" not in path:
+        return path
+    if path.startswith("/staff/enrol/"):
+        return path.replace("<str:token>", "no-such-invitation")
+    if path.startswith("/staff/manage/people/"):
+        pk = request.getfixturevalue("other_counsellor").pk
+    elif "/closures/" in path:
+        from helpline.models import Closure
+
+        pk = Closure.objects.create(date=datetime.date(2030, 12, 25), seeker_note="Closed today.").pk
+    elif "/canned/" in path:
+        from helpline.models import CannedResponse
+
+        pk = CannedResponse.objects.create(title="Welcome", body="Hello, I am {counsellor}.", language="en").pk
+    elif "/crisis/" in path:
+        from resources.models import CrisisContact
+
+        pk = CrisisContact.objects.create(country="GB", name="Example line", phone="0800 000 000").pk
+    elif "/keys/" in path:
+        from chat.models import IdentityKey
+
+        pk = IdentityKey.objects.create(
+            user=request.getfixturevalue("other_counsellor"), public_key="x", fingerprint="ab" * 32, pseudonym="Robin"
+        ).pk
+    else:
+        raise AssertionError(f"no object for {path}")
+    return path.replace("<int:pk>", str(pk))
 
 
 def fetch(client: Client, method: str, path: str) -> object:
@@ -167,18 +260,36 @@ def test_it_allows_and_refuses_each_staff_url(
     request: pytest.FixtureRequest, method: str, path: str, persona: str
 ) -> None:
     expected = MATRIX[(method, path)][persona]
-    response = fetch(client_for(persona, request), method, path)
+    client = client_for(persona, request)
+    url = concrete(path, request)
+    response = fetch(client, method, url)
     assert response.status_code == expected.status, (method, path, persona)
     if expected.status == 302:
-        assert response["Location"] == expected.location, (method, path, persona)
+        location = expected.location.replace(path.replace("/", "%2F"), url.replace("/", "%2F"))
+        if "<int:pk>" in location:
+            location = location.replace("<int:pk>", _pk_in(url))
+        assert response["Location"] == location, (method, path, persona)
     if expected.status == 403:
         assert b"This page is not available" in response.content
         assert b"Traceback" not in response.content
 
 
+def _pk_in(url: str) -> str:
+    return next(part for part in url.split("/") if part.isdigit())
+
+
+def _paths(patterns: list[object], prefix: str) -> set[str]:
+    found: set[str] = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLPattern):
+            found.add(prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLResolver):
+            found |= _paths(pattern.url_patterns, prefix + str(pattern.pattern))
+    return found
+
+
 def test_it_covers_every_staff_url() -> None:
-    patterns = [p for p in staff_urls.urlpatterns if isinstance(p, URLPattern)]
-    staff_paths = {"/staff/" + str(p.pattern) for p in patterns}
+    staff_paths = _paths(staff_urls.urlpatterns, "/staff/")
     covered = {path for _, path in MATRIX}
     assert staff_paths <= covered, f"add rows to MATRIX for: {sorted(staff_paths - covered)}"
     assert all(set(row) == set(PERSONAS) for row in MATRIX.values())

@@ -3,6 +3,7 @@
 Retention rules:
 - Staff audit events (helpline.models.AuditEvent) are kept for settings.AUDIT_RETENTION_DAYS days
   (default 365) and then deleted: every event whose time is older than now minus that many days.
+- Enrolment links (helpline.models.StaffInvitation) are deleted once they expire (48 hours).
 - Expired staff sessions are deleted (Django's clearsessions): a session is expired once it has seen
   no request for STAFF_IDLE_MINUTES.
 - Secure-message mailboxes (chat.mailbox) without activity for settings.MAILBOX_RETENTION_DAYS days
@@ -37,12 +38,15 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from chat.mailbox.services import do_expire_mailboxes
+        from helpline.staff.invitations import delete_expired_invitations
 
         deleted = do_delete_old_audit_events()
+        links = delete_expired_invitations()
         call_command("clearsessions")
         mailboxes = do_expire_mailboxes()
         self.stdout.write(
-            f"Deleted {deleted} audit event(s) older than {settings.AUDIT_RETENTION_DAYS} days, and expired sessions."
+            f"Deleted {deleted} audit event(s) older than {settings.AUDIT_RETENTION_DAYS} days, "
+            f"{links} expired enrolment link(s), and expired sessions."
         )
         self.stdout.write(
             f"Deleted {mailboxes} mailbox(es) without activity for {settings.MAILBOX_RETENTION_DAYS} days."
