@@ -3,8 +3,7 @@ placeholders below; a test checks that the document and this function agree)."""
 
 from __future__ import annotations
 
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.html import escape
 
 PLACEHOLDER_ORIGIN = "https://help.example.org"
 PLACEHOLDER_CODE = "example-partner"
@@ -20,7 +19,7 @@ _TEMPLATE = (
     '          title="Anonymous help is available"\n'
     '          sandbox="{sandbox}"\n'
     '          referrerpolicy="no-referrer" loading="eager"\n'
-    '          width="100%" height="320" style="border:0;max-width:44rem"></iframe>\n'
+    '          width="100%" height="340"></iframe>\n'
     "  <noscript>\n"
     '    <p><a href="{origin}/go/{code}/0/chat/?lang={lang}" target="_blank" rel="noopener noreferrer"\n'
     '          referrerpolicy="no-referrer">Anonymous help is available now: talk to someone in confidence</a></p>\n'
@@ -29,5 +28,7 @@ _TEMPLATE = (
 )
 
 
-def snippet(*, origin: str, code: str, lang: str) -> SafeString:
-    return format_html(_TEMPLATE, origin=origin.rstrip("/"), code=code, lang=lang, sandbox=SANDBOX)
+def snippet(*, origin: str, code: str, lang: str) -> str:
+    """The snippet as text (plain str: a staff page shows it escaped, never as a live iframe)."""
+    values = {"origin": origin.rstrip("/"), "code": code, "lang": lang, "sandbox": SANDBOX}
+    return _TEMPLATE.format(**{name: str(escape(value)) for name, value in values.items()})

@@ -128,9 +128,10 @@ def message_json(request: HttpRequest, code: str) -> HttpResponse:
         response = HttpResponse(payload, content_type="application/json; charset=utf-8")
     response.headers["ETag"] = etag
     response.headers["Access-Control-Allow-Origin"] = "*"
-    if "lang" not in request.GET:
-        response.headers["Vary"] = "Accept-Language"
     response.privacy_overrides = {  # type: ignore[attr-defined]
+        # The language is in the address when `lang` is given; only without it does the browser's
+        # Accept-Language choose (Django's LocaleMiddleware would add Vary either way).
+        "Vary": None if "lang" in request.GET else "Accept-Language",
         "Content-Security-Policy": JSON_POLICY,
         "Cross-Origin-Resource-Policy": "cross-origin",
         "Cache-Control": f"public, max-age={JSON_MAX_AGE_SECONDS}",
