@@ -35,8 +35,14 @@ def partner(db: None) -> Partner:
         ("A: Gesetz zuerst", "de", "Diese Suche kann zu illegalen Bildern führen"),
     ):
         MessageVariant.objects.create(
-            partner=found, label=label, language=language, heading=heading,
-            body=f"{heading}. Anonymous help is available now.", action="Get help", weight=1, is_example=True,
+            partner=found,
+            label=label,
+            language=language,
+            heading=heading,
+            body=f"{heading}. Anonymous help is available now.",
+            action="Get help",
+            weight=1,
+            is_example=True,
         )
     return found
 

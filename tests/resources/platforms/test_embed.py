@@ -75,7 +75,7 @@ def test_it_shows_the_generic_message_in_a_language_without_variants(partner: Pa
 def test_it_links_every_destination_in_a_new_top_level_context(partner: Partner, visitor: Client) -> None:
     html = visitor.get("/embed/example-search/?lang=en").content.decode()
     for destination in ("chat", "messages", "help", "assessment"):
-        assert f"/{destination}/?lang=en\" target=\"_blank\" rel=\"noopener noreferrer\"" in html
+        assert f'/{destination}/?lang=en" target="_blank" rel="noopener noreferrer"' in html
     assert "<script" not in html
     assert "<form" not in html
 

@@ -16,7 +16,9 @@ def _clicks(metric: str = CLICK) -> dict[str, int]:
     return dict(Counter.objects.filter(metric=metric).values_list("dimension", "value"))
 
 
-def test_it_counts_a_click_and_opens_the_chat_with_the_source(partner: Partner, visitor: Client, clear_cache: None) -> None:
+def test_it_counts_a_click_and_opens_the_chat_with_the_source(
+    partner: Partner, visitor: Client, clear_cache: None
+) -> None:
     variant = variant_ids(partner, "de")[0]
     response = visitor.get(f"/go/example-search/{variant}/chat/?lang=de")
     assert response.status_code == 302
@@ -40,19 +42,26 @@ def test_it_sends_each_destination_to_its_page(
     assert _clicks(click_metric(destination)) == {"": 1, "source=example-search_0": 1}
 
 
-def test_it_counts_nothing_for_made_up_codes_or_variants(partner: Partner, paused_partner: Partner, visitor: Client,
-                                                         clear_cache: None) -> None:
+def test_it_counts_nothing_for_made_up_codes_or_variants(
+    partner: Partner, paused_partner: Partner, visitor: Client, clear_cache: None
+) -> None:
     other = variant_ids(paused_partner, "en")[0]
-    for path in ("/go/nobody/0/chat/", f"/go/example-search/{other}/chat/", "/go/example-search/01/chat/",
-                 "/go/example-search/0/elsewhere/", "/go/-/0/help/"):
+    for path in (
+        "/go/nobody/0/chat/",
+        f"/go/example-search/{other}/chat/",
+        "/go/example-search/01/chat/",
+        "/go/example-search/0/elsewhere/",
+        "/go/-/0/help/",
+    ):
         response = visitor.get(path)
         assert response.status_code == 302
         assert "src=" not in response.headers["Location"]
     assert _clicks() == {}
 
 
-def test_it_limits_how_often_one_address_counts(partner: Partner, visitor: Client, clear_cache: None,
-                                                settings: object) -> None:
+def test_it_limits_how_often_one_address_counts(
+    partner: Partner, visitor: Client, clear_cache: None, settings: object
+) -> None:
     for _ in range(125):
         assert visitor.get("/go/example-search/0/help/").status_code == 302
     assert _clicks()["source=example-search_0"] == 120

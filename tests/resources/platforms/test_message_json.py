@@ -10,7 +10,19 @@ from resources.platforms import tally
 from resources.platforms.models import MessageVariant, Partner
 from tests.resources.platforms.conftest import variant_ids
 
-KEYS = {"version", "partner", "language", "variant", "heading", "body", "action", "example", "chat", "links", "open_links_in"}
+KEYS = {
+    "version",
+    "partner",
+    "language",
+    "variant",
+    "heading",
+    "body",
+    "action",
+    "example",
+    "chat",
+    "links",
+    "open_links_in",
+}
 
 
 def test_it_answers_with_the_message_in_the_requested_language(partner: Partner, visitor: Client) -> None:
@@ -48,9 +60,9 @@ def test_it_varies_on_the_browsers_language_without_a_parameter(partner: Partner
 
 
 def test_it_answers_not_modified_to_a_matching_etag(partner: Partner, visitor: Client) -> None:
-    MessageVariant.objects.filter(partner=partner, language="en").exclude(
-        id=variant_ids(partner, "en")[0]
-    ).update(active=False)
+    MessageVariant.objects.filter(partner=partner, language="en").exclude(id=variant_ids(partner, "en")[0]).update(
+        active=False
+    )
     first = visitor.get("/embed/example-search/message.json?lang=en")
     again = visitor.get("/embed/example-search/message.json?lang=en", HTTP_IF_NONE_MATCH=first.headers["ETag"])
     assert again.status_code == 304

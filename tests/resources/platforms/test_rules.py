@@ -33,8 +33,17 @@ def test_it_normalises_origins() -> None:
 
 @pytest.mark.parametrize(
     "bad",
-    ["ftp://example.com", "https://example.com/search?q=x", "example.com", "https://user@example.com",
-     "https://*.com", "https://exa*mple.com", "https://a.*.example.com", "https://", "https://example.com:99999"],
+    [
+        "ftp://example.com",
+        "https://example.com/search?q=x",
+        "example.com",
+        "https://user@example.com",
+        "https://*.com",
+        "https://exa*mple.com",
+        "https://a.*.example.com",
+        "https://",
+        "https://example.com:99999",
+    ],
 )
 def test_it_refuses_what_is_not_an_origin(bad: str) -> None:
     with pytest.raises(ValueError):
@@ -61,7 +70,10 @@ def test_it_frames_nowhere_without_origins() -> None:
     ],
 )
 def test_it_chooses_the_partners_language_then_the_browsers(requested: str | None, accept: str, expected: str) -> None:
-    assert rules.choose_language(requested=requested, accept_language=accept, supported=["en", "de"], default="en") == expected
+    assert (
+        rules.choose_language(requested=requested, accept_language=accept, supported=["en", "de"], default="en")
+        == expected
+    )
 
 
 def test_it_splits_impressions_by_weight_exactly() -> None:

@@ -19,8 +19,13 @@ def _client(user: User) -> Client:
 def test_it_lets_an_admin_create_a_partner_with_example_variants(admin: User) -> None:
     response = _client(admin).post(
         "/staff/partners/new/",
-        {"name": "Example Host", "code": "example-host", "allowed_origins": "https://files.example.com/\n",
-         "enabled": "on", "with_examples": "on"},
+        {
+            "name": "Example Host",
+            "code": "example-host",
+            "allowed_origins": "https://files.example.com/\n",
+            "enabled": "on",
+            "with_examples": "on",
+        },
     )
     assert response.status_code == 302
     partner = Partner.objects.get(code="example-host")
@@ -51,17 +56,24 @@ def test_it_pauses_and_resumes_a_partner_and_audits_both(admin: User, partner: P
     client.post("/staff/partners/example-search/pause/", {"enabled": "1"})
     partner.refresh_from_db()
     assert partner.enabled
-    assert list(AuditEvent.objects.filter(action__startswith="partner.").order_by("id").values_list("action", flat=True)) == [
-        "partner.paused", "partner.resumed"
-    ]
+    assert list(
+        AuditEvent.objects.filter(action__startswith="partner.").order_by("id").values_list("action", flat=True)
+    ) == ["partner.paused", "partner.resumed"]
 
 
 def test_it_edits_a_variant_and_the_embed_shows_it_at_once(admin: User, partner: Partner) -> None:
     variant = partner.variants.get(language="de")
     response = _client(admin).post(
         f"/staff/partners/example-search/variants/{variant.pk}/",
-        {"label": variant.label, "language": "de", "heading": "Neue Überschrift", "body": "Ruhiger Text.",
-         "action": "Hilfe", "weight": "3", "active": "on"},
+        {
+            "label": variant.label,
+            "language": "de",
+            "heading": "Neue Überschrift",
+            "body": "Ruhiger Text.",
+            "action": "Hilfe",
+            "weight": "3",
+            "active": "on",
+        },
     )
     assert response.status_code == 302
     html = Client(HTTP_HOST="localhost").get("/embed/example-search/?lang=de").content.decode()

@@ -31,12 +31,17 @@ def test_it_takes_what_was_added_once(store: tally.Tally) -> None:
         store.add("example-search_1", hour=HOUR)
     store.add("example-search_2", hour=HOUR)
     store.add("example-search_1", hour=EARLIER)
-    assert store.take() == {(HOUR, "example-search_1"): 3, (HOUR, "example-search_2"): 1, (EARLIER, "example-search_1"): 1}
+    assert store.take() == {
+        (HOUR, "example-search_1"): 3,
+        (HOUR, "example-search_2"): 1,
+        (EARLIER, "example-search_1"): 1,
+    }
     assert store.take() == {}
 
 
-def test_it_flushes_to_the_hourly_counters_in_one_batch(store: tally.Tally, db: None,
-                                                        django_assert_max_num_queries: Any) -> None:
+def test_it_flushes_to_the_hourly_counters_in_one_batch(
+    store: tally.Tally, db: None, django_assert_max_num_queries: Any
+) -> None:
     for _ in range(250):
         store.add("example-search_1", hour=HOUR)
     store.add("example-search_2", hour=EARLIER)
@@ -51,8 +56,9 @@ def test_it_flushes_to_the_hourly_counters_in_one_batch(store: tally.Tally, db: 
     assert tally.flush(store) == 0
 
 
-def test_it_puts_counts_back_when_the_database_fails(store: tally.Tally, db: None,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_it_puts_counts_back_when_the_database_fails(
+    store: tally.Tally, db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     store.add("example-search_1", hour=HOUR)
 
     def broken(counts: object) -> None:
