@@ -6,6 +6,7 @@ Reads only the per-process catalogue (resources.platforms.catalogue): no databas
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -43,15 +44,25 @@ def pick_variant(entry: PartnerEntry, language: str, *, draw: float | None = Non
     return None if index is None else choices[index]
 
 
-def choose(code: str, language: str) -> Shown:
-    """The message for one impression; the caller has activated `language` for the generic text."""
-    entry = catalogue.partner(code) if rules.partner_code_shape(code) else None
+def choose_among(entries: Mapping[str, PartnerEntry], code: str, language: str, generic: Variant) -> Shown:
+    """The message for one impression, given the catalogue and the generic message in `language`."""
+    entry = entries.get(code) if rules.partner_code_shape(code) else None
     if entry is None:
-        return Shown(None, generic_variant(language), None, rules.UNKNOWN_CODE_FRAME_ANCESTORS)
+        return Shown(None, generic, None, rules.UNKNOWN_CODE_FRAME_ANCESTORS)
     variant = pick_variant(entry, language) if entry.enabled else None
     if variant is None:
-        variant = generic_variant(language)
+        variant = generic
     return Shown(entry, variant, rules.source_for(entry.code, variant.id), entry.frame_ancestors)
+
+
+def choose(code: str, language: str) -> Shown:
+    """The message for one impression; the caller has activated `language` for the generic text."""
+    return choose_among(catalogue.partners(), code, language, generic_variant(language))
+
+
+def link_code(shown: Shown) -> str:
+    """The code in the component's links: the partner's, or "-" (counts nothing) for an unknown code."""
+    return shown.partner.code if shown.partner is not None else "-"
 
 
 def known_source(code: str, variant_id: int) -> str | None:

@@ -26,7 +26,7 @@ from resources.platforms.funnel import funnel_report, step_labels
 from resources.platforms.models import MessageVariant, Partner
 from resources.platforms.service import do_save_partner, do_save_variant, do_set_partner_enabled
 from resources.platforms.snippet import snippet
-from resources.platforms.tally import flush, impressions
+from resources.platforms.tally import flush_now
 
 MAX_FUNNEL_DAYS = 366
 
@@ -189,7 +189,7 @@ def funnel(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         # What the live store holds so far goes to the counters first, so the page is current.
         try:
-            flush(impressions().tally)
+            flush_now()
         except Exception:
             messages.warning(request, "Impressions of the last few seconds could not be included.")
         report = funnel_report(start=form.cleaned_data["start"], end=form.cleaned_data["end"], k=k)

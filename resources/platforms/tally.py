@@ -7,17 +7,22 @@ a field per source code, listed in the set `platforms:imp:hours`; each key expir
 PENDING_TTL_SECONDS in case nothing ever flushes it. Without Redis (the one-process mode) they are
 a dictionary in this process's memory.
 
-The flush: after an impression, a worker whose last look is PLATFORM_FLUSH_SECONDS old tries to
-take the flush lock (`SET platforms:imp:flush NX EX <seconds>`; in memory, a per-process clock).
-The one that gets it takes every pending hour out of the live store in one atomic step (a Lua
-script that reads and deletes) and adds the counts to the hourly counters (helpline.counters) in
-one transaction: one database trip per flush interval for all workers together, whatever the
-traffic. If the database write fails, the counts are put back for the next flush. `manage.py
-flush_impressions` does the same on demand (for a timer, or before reading the funnel).
+Each process first adds impressions to a dictionary in its own memory (no I/O per impression) and
+pushes it to Redis every PUSH_SECONDS (one pipeline), and at exit; so a worker that crashes loses at
+most that second's impressions.
+
+The flush: a worker whose last look is PLATFORM_FLUSH_SECONDS old tries to take the flush lock
+(`SET platforms:imp:flush NX EX <seconds>`; in memory, a per-process clock). The one that gets it
+takes every pending hour out of the live store in one atomic step (a Lua script that reads and
+deletes) and adds the counts to the hourly counters (helpline.counters) in one transaction: one
+database trip per flush interval for all workers together, whatever the traffic. If the database
+write fails, the counts are put back for the next flush. `manage.py flush_impressions` does the
+same on demand (for a timer, or before reading the funnel).
 """
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 import time
@@ -37,6 +42,8 @@ KEY_PREFIX: Final = "platforms:imp:"
 HOURS_KEY: Final = "platforms:imp:hours"
 LOCK_KEY: Final = "platforms:imp:flush"
 PENDING_TTL_SECONDS: Final = 7 * 86400
+# How often a process adds the impressions it holds to the shared tally (Redis).
+PUSH_SECONDS: Final = 1.0
 _HOUR_FORMAT: Final = "%Y%m%d%H"
 
 # Pending counts, keyed by (UTC hour, source code).
@@ -165,36 +172,64 @@ def flush(tally: Tally) -> int:
 
 
 class Impressions:
-    """Counts impressions in a tally and flushes it now and then; the embed's one entry point."""
+    """Counts impressions and moves them on; the embed's one entry point.
 
-    def __init__(self, tally: Tally, *, flush_seconds: float) -> None:
+    An impression is one addition to a dictionary in this process (`local`, under a lock: no I/O
+    at all). Every PUSH_SECONDS the process adds what it holds to the shared tally (Redis) in one
+    pipeline, and every `flush_seconds` the worker that takes the lock flushes the shared tally to
+    the counters. Without Redis the local dictionary is the tally and only the flush happens. At
+    exit a process pushes what it still holds.
+    """
+
+    def __init__(self, tally: Tally, *, flush_seconds: float, push_seconds: float = PUSH_SECONDS) -> None:
         self.tally = tally
+        self.local: MemoryTally = tally if isinstance(tally, MemoryTally) else MemoryTally()
         self.flush_seconds = flush_seconds
-        self._next_look = 0.0
+        self.push_seconds = push_seconds
+        self._next_push = 0.0
+        self._next_flush = 0.0
         self._look_lock = threading.Lock()
 
-    def do_count(self, sources: Iterable[str], *, at: datetime | None = None) -> None:
+    def add(self, sources: Iterable[str], *, at: datetime | None = None) -> None:
+        """Count, without any I/O (safe on the event loop)."""
         hour = hour_bucket(at)
-        try:
-            for source in sources:
-                self.tally.add(source, hour=hour)
-        except Exception:
-            # The component is shown whatever happens to the count (docs/PLATFORMS.md).
-            logger.warning("an impression could not be counted: the live store did not answer")
-            return
+        for source in sources:
+            self.local.add(source, hour=hour)
+
+    def do_count(self, sources: Iterable[str], *, at: datetime | None = None) -> None:
+        """Count, and push or flush if one is due (from a thread, never the event loop)."""
+        self.add(sources, at=at)
         self.maybe_flush()
+
+    def push(self) -> None:
+        if self.local is self.tally:
+            return
+        counts = self.local.take()
+        if not counts:
+            return
+        try:
+            self.tally.give_back(counts)
+        except Exception:
+            self.local.give_back(counts)
+            logger.warning("impressions could not be pushed to the live store; kept for the next push")
 
     def maybe_flush(self) -> None:
         now = time.monotonic()
         with self._look_lock:
-            if now < self._next_look:
-                return
-            self._next_look = now + self.flush_seconds
-        try:
-            if self.tally.try_lock(self.flush_seconds):
-                flush(self.tally)
-        except Exception:
-            logger.warning("the impression flush failed; it is tried again in %s s", self.flush_seconds)
+            push_due = now >= self._next_push
+            flush_due = now >= self._next_flush
+            if push_due:
+                self._next_push = now + self.push_seconds
+            if flush_due:
+                self._next_flush = now + self.flush_seconds
+        if push_due:
+            self.push()
+        if flush_due:
+            try:
+                if self.tally.try_lock(self.flush_seconds):
+                    flush(self.tally)
+            except Exception:
+                logger.warning("the impression flush failed; it is tried again in %s s", self.flush_seconds)
 
 
 _impressions: Impressions | None = None
@@ -219,4 +254,12 @@ def impressions() -> Impressions:
             else:
                 tally = MemoryTally()
             _impressions = Impressions(tally, flush_seconds=float(settings.PLATFORM_FLUSH_SECONDS))
+            atexit.register(_impressions.push)
         return _impressions
+
+
+def flush_now() -> int:
+    """Push this process's impressions and flush the shared tally (the funnel page, the command)."""
+    counter = impressions()
+    counter.push()
+    return flush(counter.tally)

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET
 
 from helpline.hours import service_status, service_time_zone
 from resources.platforms import rules
-from resources.platforms.choose import Shown, choose, known_source, request_language
+from resources.platforms.choose import Shown, choose, known_source, link_code, request_language
 from resources.platforms.funnel import do_count_click
 from resources.platforms.tally import impressions
 
@@ -52,39 +52,31 @@ def _links(code: str, variant_id: int, language: str, *, absolute: HttpRequest |
     return links
 
 
-def _link_code(shown: Shown, code: str) -> str:
-    # A code with no partner still gets working links; they count nothing (known_source says no).
-    if shown.partner is not None:
-        return shown.partner.code
-    return code if rules.partner_code_shape(code) else "-"
-
-
-def _status(language: str) -> dict[str, Any]:
+def chat_status() -> dict[str, Any]:
+    """Whether the chat is open now, and when it next opens (local time for people, UTC for JSON)."""
     is_open, opens_at = service_status()
     local = timezone.localtime(opens_at, service_time_zone()) if opens_at else None
     return {"is_open": is_open, "opens_at": local, "opens_at_utc": opens_at}
 
 
-@require_GET
-def embed(request: HttpRequest, code: str) -> HttpResponse:
-    language = request_language(request)
-    with translation.override(language):
-        shown = choose(code, language)
-        if shown.source is not None:
-            impressions().do_count([shown.source])
-        html = render_to_string(
-            "platforms/embed.html",
-            {
-                "language": language,
-                "variant": shown.variant,
-                "links": _links(_link_code(shown, code), shown.variant.id, language),
-                "service_name": settings.SERVICE_NAME,
-                "time_zone": settings.SERVICE_TIME_ZONE,
-                **_status(language),
-            },
-        )
-    response = HttpResponse(html)
-    response.privacy_overrides = {  # type: ignore[attr-defined]
+def render_embed(shown: Shown, language: str, status: dict[str, Any]) -> str:
+    """The component's page (the caller has activated `language`). Also used by the fast path."""
+    return render_to_string(
+        "platforms/embed.html",
+        {
+            "language": language,
+            "variant": shown.variant,
+            "links": _links(link_code(shown), shown.variant.id, language),
+            "service_name": settings.SERVICE_NAME,
+            "time_zone": settings.SERVICE_TIME_ZONE,
+            **status,
+        },
+    )
+
+
+def embed_overrides(shown: Shown) -> dict[str, str | None]:
+    """The headers the embed page sends instead of the service-wide ones (helpline.middleware)."""
+    return {
         "Content-Security-Policy": EMBED_POLICY + shown.frame_ancestors,
         # frame-ancestors decides who may frame this page; X-Frame-Options would refuse everyone.
         "X-Frame-Options": None,
@@ -92,6 +84,19 @@ def embed(request: HttpRequest, code: str) -> HttpResponse:
         # Each load is one impression and one draw of a variant: never from a cache.
         "Cache-Control": "no-store",
     }
+
+
+@require_GET
+def embed(request: HttpRequest, code: str) -> HttpResponse:
+    """The embed page through Django; in production resources.platforms.asgi answers it first."""
+    language = request_language(request)
+    with translation.override(language):
+        shown = choose(code, language)
+        if shown.source is not None:
+            impressions().do_count([shown.source])
+        html = render_embed(shown, language, chat_status())
+    response = HttpResponse(html)
+    response.privacy_overrides = embed_overrides(shown)  # type: ignore[attr-defined]
     return response
 
 
@@ -100,8 +105,8 @@ def message_json(request: HttpRequest, code: str) -> HttpResponse:
     language = request_language(request)
     with translation.override(language):
         shown = choose(code, language)
-        status = _status(language)
-        opens = status["opens_at_utc"]
+        state = chat_status()
+        opens = state["opens_at_utc"]
         body = {
             "version": JSON_VERSION,
             "partner": shown.partner.code if shown.partner else None,
@@ -112,10 +117,10 @@ def message_json(request: HttpRequest, code: str) -> HttpResponse:
             "action": shown.variant.action,
             "example": shown.variant.is_example,
             "chat": {
-                "open": status["is_open"],
+                "open": state["is_open"],
                 "opens_at": opens.isoformat().replace("+00:00", "Z") if opens else None,
             },
-            "links": _links(_link_code(shown, code), shown.variant.id, language, absolute=request),
+            "links": _links(link_code(shown), shown.variant.id, language, absolute=request),
             "open_links_in": "new-tab",
         }
     payload = json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()

@@ -88,10 +88,28 @@ def test_it_flushes_at_most_once_per_interval(db: None) -> None:
 
 def test_it_still_shows_the_component_when_the_live_store_is_away(db: None) -> None:
     class Away(tally.MemoryTally):
-        def add(self, source: str, *, hour: datetime) -> None:
+        def give_back(self, counts: object) -> None:
             raise ConnectionError("redis is away")
 
-    tally.Impressions(Away(), flush_seconds=1).do_count(["example-search_1"])  # no exception
+        def try_lock(self, seconds: float) -> bool:
+            raise ConnectionError("redis is away")
+
+    away = Away()
+    counter = tally.Impressions(away, flush_seconds=1)
+    counter.local = tally.MemoryTally()  # as with Redis: a separate local layer
+    counter.do_count(["example-search_1"])  # no exception
+    assert sum(counter.local.take().values()) == 1  # kept for the next push
+
+
+def test_it_pushes_local_counts_to_redis_once_a_second(redis_client: Any, db: None) -> None:
+    counter = tally.Impressions(tally.RedisTally(redis_client), flush_seconds=3600, push_seconds=3600)
+    counter._next_flush = float("inf")
+    for _ in range(5):
+        counter.do_count(["example-search_1"])
+    # The first look pushed the first impression; the other four wait in the process.
+    assert redis_client.hgetall(tally.hour_key(tally.hour_bucket())) == {b"example-search_1": b"1"}
+    counter.push()
+    assert redis_client.hgetall(tally.hour_key(tally.hour_bucket())) == {b"example-search_1": b"5"}
 
 
 def test_redis_keys_name_only_the_hour_and_the_source(redis_client: Any) -> None:
