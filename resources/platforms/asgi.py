@@ -76,7 +76,7 @@ def build_snapshot() -> Snapshot:
     return Snapshot(time.monotonic(), partners, generic, status, (id(partners), status["is_open"], status["opens_at"]))
 
 
-def response_headers(shown: Shown, *, length: int, secure: bool, path: str) -> list[tuple[bytes, bytes]]:
+def response_headers(shown: Shown, *, language: str, length: int, secure: bool, path: str) -> list[tuple[bytes, bytes]]:
     from resources.platforms.views import embed_overrides
 
     headers: dict[str, str] = {"Content-Type": "text/html; charset=utf-8", **SECURITY_HEADERS}
@@ -87,7 +87,7 @@ def response_headers(shown: Shown, *, length: int, secure: bool, path: str) -> l
             "; includeSubDomains" if settings.SECURE_HSTS_INCLUDE_SUBDOMAINS else ""
         )
     headers["Vary"] = "Accept-Language"
-    for name, value in embed_overrides(shown).items():
+    for name, value in embed_overrides(shown, language).items():
         if value is None:
             headers.pop(name, None)
         else:
@@ -164,7 +164,7 @@ class EmbedFastPath:
             {
                 "type": "http.response.start",
                 "status": 200,
-                "headers": response_headers(shown, length=len(body), secure=secure, path=path),
+                "headers": response_headers(shown, language=language, length=len(body), secure=secure, path=path),
             }
         )
         await send({"type": "http.response.body", "body": body})

@@ -74,9 +74,11 @@ def render_embed(shown: Shown, language: str, status: dict[str, Any]) -> str:
     )
 
 
-def embed_overrides(shown: Shown) -> dict[str, str | None]:
+def embed_overrides(shown: Shown, language: str) -> dict[str, str | None]:
     """The headers the embed page sends instead of the service-wide ones (helpline.middleware)."""
     return {
+        # The page's language, not the one Django's LocaleMiddleware chose for the address.
+        "Content-Language": language,
         "Content-Security-Policy": EMBED_POLICY + shown.frame_ancestors,
         # frame-ancestors decides who may frame this page; X-Frame-Options would refuse everyone.
         "X-Frame-Options": None,
@@ -96,7 +98,7 @@ def embed(request: HttpRequest, code: str) -> HttpResponse:
             impressions().do_count([shown.source])
         html = render_embed(shown, language, chat_status())
     response = HttpResponse(html)
-    response.privacy_overrides = embed_overrides(shown)  # type: ignore[attr-defined]
+    response.privacy_overrides = embed_overrides(shown, language)  # type: ignore[attr-defined]
     return response
 
 
@@ -137,6 +139,7 @@ def message_json(request: HttpRequest, code: str) -> HttpResponse:
         # The language is in the address when `lang` is given; only without it does the browser's
         # Accept-Language choose (Django's LocaleMiddleware would add Vary either way).
         "Vary": None if "lang" in request.GET else "Accept-Language",
+        "Content-Language": language,
         "Content-Security-Policy": JSON_POLICY,
         "Cross-Origin-Resource-Policy": "cross-origin",
         "Cache-Control": f"public, max-age={JSON_MAX_AGE_SECONDS}",
