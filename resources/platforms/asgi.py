@@ -103,6 +103,18 @@ class EmbedFastPath:
         self._refresh: asyncio.Task[Snapshot] | None = None
         self._rendered: dict[tuple[str, int, str], bytes] = {}
         self._rendered_key: tuple[int, bool, Any] | None = None
+        self._push_timer: asyncio.TimerHandle | None = None
+
+    def _count(self, source: str) -> None:
+        """Count on the event loop (no I/O), and make sure the count leaves this process within
+        about a second even if no other impression comes to trigger a snapshot rebuild."""
+        impressions().add([source])
+        if self._push_timer is None:
+            self._push_timer = asyncio.get_running_loop().call_later(SNAPSHOT_SECONDS + 0.1, self._push_later)
+
+    def _push_later(self) -> None:
+        self._push_timer = None
+        asyncio.ensure_future(database_sync_to_async(impressions().maybe_flush)())
 
     async def snapshot(self) -> Snapshot:
         current = self._snapshot
@@ -152,7 +164,7 @@ class EmbedFastPath:
         )
         shown = choose_among(snap.partners, unquote(found.group(1)), language, snap.generic[language])
         if shown.source is not None:
-            impressions().add([shown.source])
+            self._count(shown.source)
         body = self.page(snap, shown, language)
         path = scope.get("path", "") + (
             ("?" + scope["query_string"].decode("latin-1")) if scope.get("query_string") else ""
