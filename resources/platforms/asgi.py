@@ -104,6 +104,7 @@ class EmbedFastPath:
         self._rendered: dict[tuple[str, int, str], bytes] = {}
         self._rendered_key: tuple[int, bool, Any] | None = None
         self._push_timer: asyncio.TimerHandle | None = None
+        self._pushes: set[asyncio.Future[None]] = set()
 
     def _count(self, source: str) -> None:
         """Count on the event loop (no I/O), and make sure the count leaves this process within
@@ -114,7 +115,10 @@ class EmbedFastPath:
 
     def _push_later(self) -> None:
         self._push_timer = None
-        asyncio.ensure_future(database_sync_to_async(impressions().maybe_flush)())
+        task = asyncio.ensure_future(database_sync_to_async(impressions().maybe_flush)())
+        # Held until done, so the loop does not drop the task half-way.
+        self._pushes.add(task)
+        task.add_done_callback(self._pushes.discard)
 
     async def snapshot(self) -> Snapshot:
         current = self._snapshot
