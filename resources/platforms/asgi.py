@@ -76,12 +76,10 @@ def build_snapshot() -> Snapshot:
     return Snapshot(time.monotonic(), partners, generic, status, (id(partners), status["is_open"], status["opens_at"]))
 
 
-def response_headers(shown: Shown, *, language: str, length: int, secure: bool, path: str) -> list[tuple[bytes, bytes]]:
+def response_headers(shown: Shown, *, language: str, length: int, secure: bool) -> list[tuple[bytes, bytes]]:
     from resources.platforms.views import embed_overrides
 
     headers: dict[str, str] = {"Content-Type": "text/html; charset=utf-8", **SECURITY_HEADERS}
-    if settings.ONION_LOCATION:
-        headers["Onion-Location"] = settings.ONION_LOCATION + path
     if secure and settings.SECURE_HSTS_SECONDS:
         headers["Strict-Transport-Security"] = f"max-age={settings.SECURE_HSTS_SECONDS}" + (
             "; includeSubDomains" if settings.SECURE_HSTS_INCLUDE_SUBDOMAINS else ""
@@ -101,7 +99,7 @@ class EmbedFastPath:
         self.app = app
         self._snapshot: Snapshot | None = None
         self._refresh: asyncio.Task[Snapshot] | None = None
-        self._rendered: dict[tuple[str, int, str], bytes] = {}
+        self._rendered: dict[tuple[str, int, str, bool], tuple[bytes, list[tuple[bytes, bytes]]]] = {}
         self._rendered_key: tuple[int, bool, Any] | None = None
         self._push_timer: asyncio.TimerHandle | None = None
         self._pushes: set[asyncio.Future[None]] = set()
@@ -133,19 +131,23 @@ class EmbedFastPath:
         self._snapshot = current
         return current
 
-    def page(self, snap: Snapshot, shown: Shown, language: str) -> bytes:
+    def page(
+        self, snap: Snapshot, shown: Shown, language: str, *, secure: bool
+    ) -> tuple[bytes, list[tuple[bytes, bytes]]]:
+        """The rendered page and its headers, from this snapshot's cache."""
         from resources.platforms.views import render_embed
 
         if self._rendered_key != snap.key or len(self._rendered) >= MAX_RENDERED:
             self._rendered = {}
             self._rendered_key = snap.key
-        key = (link_code(shown), shown.variant.id, language)
-        body = self._rendered.get(key)
-        if body is None:
+        key = (link_code(shown), shown.variant.id, language, secure)
+        found = self._rendered.get(key)
+        if found is None:
             with translation.override(language):
                 body = render_embed(shown, language, dict(snap.status)).encode()
-            self._rendered[key] = body
-        return body
+            found = (body, response_headers(shown, language=language, length=len(body), secure=secure))
+            self._rendered[key] = found
+        return found
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         found = _PATH.fullmatch(scope.get("path", "")) if scope["type"] == "http" else None
@@ -169,18 +171,13 @@ class EmbedFastPath:
         shown = choose_among(snap.partners, unquote(found.group(1)), language, snap.generic[language])
         if shown.source is not None:
             self._count(shown.source)
-        body = self.page(snap, shown, language)
-        path = scope.get("path", "") + (
-            ("?" + scope["query_string"].decode("latin-1")) if scope.get("query_string") else ""
-        )
         secure = scope.get("scheme") == "https" or (
             settings.SECURE_PROXY_SSL_HEADER is not None and headers.get(b"x-forwarded-proto") == b"https"
         )
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 200,
-                "headers": response_headers(shown, language=language, length=len(body), secure=secure, path=path),
-            }
-        )
+        body, response = self.page(snap, shown, language, secure=secure)
+        if settings.ONION_LOCATION:
+            query_string = scope.get("query_string", b"").decode("latin-1")
+            location = settings.ONION_LOCATION + scope["path"] + (f"?{query_string}" if query_string else "")
+            response = [*response, (b"onion-location", location.encode("latin-1"))]
+        await send({"type": "http.response.start", "status": 200, "headers": response})
         await send({"type": "http.response.body", "body": body})

@@ -243,6 +243,8 @@ def uses_redis() -> bool:
 def impressions() -> Impressions:
     """This process's counter: on the service's Redis when there is one, else in memory."""
     global _impressions
+    if _impressions is not None:
+        return _impressions
     with _singleton_lock:
         if _impressions is None:
             if uses_redis():
