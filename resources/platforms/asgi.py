@@ -20,6 +20,7 @@ refuses (Django answers that with its 400).
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -43,6 +44,8 @@ Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 ASGIApp = Callable[..., Awaitable[None]]
+
+logger = logging.getLogger(__name__)
 
 _PATH = re.compile(r"^/embed/([^/]{1,64})/$")
 SNAPSHOT_SECONDS = 1.0
@@ -174,7 +177,13 @@ class EmbedFastPath:
         secure = scope.get("scheme") == "https" or (
             settings.SECURE_PROXY_SSL_HEADER is not None and headers.get(b"x-forwarded-proto") == b"https"
         )
-        body, response = self.page(snap, shown, language, secure=secure)
+        try:
+            body, response = self.page(snap, shown, language, secure=secure)
+        except Exception:
+            # Whatever went wrong, Django answers: the same page, or the service's calm error page.
+            logger.warning("the embed fast path could not render a page; Django answers instead")
+            await self.app(scope, receive, send)
+            return
         if settings.ONION_LOCATION:
             query_string = scope.get("query_string", b"").decode("latin-1")
             location = settings.ONION_LOCATION + scope["path"] + (f"?{query_string}" if query_string else "")

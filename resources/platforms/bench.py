@@ -86,7 +86,7 @@ async def hello_application(scope: dict, receive: object, send: object) -> None:
     """The baseline: bare Daphne answering a page of the same size with no work at all."""
     if scope["type"] != "http":
         return
-    body = b"x" * 3000
+    body = b"x" * 3000  # about the size of the embed page with its headers
     headers = [(b"content-type", b"text/html"), (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": 200, "headers": headers})  # type: ignore[operator]
     await send({"type": "http.response.body", "body": body})  # type: ignore[operator]

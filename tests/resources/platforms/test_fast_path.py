@@ -87,3 +87,17 @@ async def test_it_hands_everything_else_to_django(partner: Partner, close_thread
     json_response = await _get(app, "/embed/example-search/message.json", query=b"lang=en")
     assert json_response["status"] == 200
     assert (b"access-control-allow-origin", b"*") in [(name.lower(), value) for name, value in json_response["headers"]]
+
+
+async def test_it_lets_django_answer_when_it_cannot_render(
+    partner: Partner, close_thread_connections: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = EmbedFastPath(get_asgi_application())
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a template went missing")
+
+    monkeypatch.setattr(EmbedFastPath, "page", broken)
+    response = await _get(app, "/embed/example-search/", query=b"lang=en")
+    assert response["status"] == 200
+    assert b"<main class=\"warning\"" in response["body"]

@@ -136,3 +136,8 @@ def test_it_shows_the_funnel_with_suppression(manager: User, partner: Partner, v
     assert "Example Search" in html
     assert "&lt;5" in html
     assert "Not yet meaningful" in html
+
+
+def test_the_statistics_dashboard_links_to_the_partner_funnel(manager: User) -> None:
+    html = _client(manager).get("/manage/stats/").content.decode()
+    assert 'href="/staff/partners/funnel/"' in html
