@@ -8,7 +8,6 @@ import re
 from collections import Counter as Tally
 
 from django.test import Client
-from django.utils import timezone
 
 from helpline.models import OpeningHours
 from resources.platforms import catalogue
