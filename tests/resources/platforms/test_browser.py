@@ -125,13 +125,21 @@ def test_a_partner_page_embeds_the_component(
     context = new_context()
     requests: list[str] = []
     context.on("request", lambda request: requests.append(request.url))
+    responses: list[tuple[str, int]] = []
+    context.on("response", lambda response: responses.append((response.url, response.status)))
     page = context.new_page()
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text))
     page.goto(partner_site.url + "/")
     frame = page.frame_locator("iframe")
     heading = frame.get_by_role("heading", level=1)
     heading.wait_for(timeout=15000)
     assert heading.inner_text() == GERMAN_HEADING
     assert frame.get_by_role("link", name="Eine sichere Nachricht hinterlassen").is_visible()
+    # Its one stylesheet loaded, with its integrity checked (a mismatch is refused and logged).
+    styles = [(url, status) for url, status in responses if "/static/platforms/css/embed." in url]
+    assert [status for _, status in styles] == [200]
+    assert not [text for text in console if "integrity" in text.lower() or "Content Security Policy" in text]
     # With JavaScript on, the <noscript> fallback stays hidden.
     assert not page.get_by_text("talk to someone in confidence").is_visible()
 
