@@ -14,6 +14,9 @@ from resources.platforms import tally
 from resources.platforms.asgi import EmbedFastPath
 from resources.platforms.models import MessageVariant, Partner
 
+# Transactional (a worker thread reaches the database). Serialized rollback, as every transactional
+# test in the suite: a flush without it recreates content types under new ids, and the next test
+# that restores the shipped defaults then fails.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 # Daphne adds these to every response; the test client's view has no server in front.
