@@ -3,6 +3,11 @@
 Help-seekers get no cookie of any kind (DESIGN.md invariant 4). Only staff areas (STAFF_PREFIXES)
 may set the session and CSRF cookies; on every other path this middleware removes any cookie
 that a view or another middleware tried to set.
+
+A view may replace some of these headers for its own response by setting
+`response.privacy_overrides = {header: value or None}` (None removes the header): the partner
+embed (resources.platforms.views) sends its own frame-ancestors policy and caching that way. The
+cookie rule has no override.
 """
 
 from __future__ import annotations
@@ -74,6 +79,11 @@ class PrivacyHeadersMiddleware:
             response.headers["Onion-Location"] = settings.ONION_LOCATION + request.get_full_path()
         if not request.path.startswith(settings.STATIC_URL):
             response.headers["Cache-Control"] = "no-store"
+        for name, override in getattr(response, "privacy_overrides", {}).items():
+            if override is None:
+                response.headers.pop(name, None)
+            else:
+                response.headers[name] = override
         if is_staff_path(request.path):
             response.headers["Referrer-Policy"] = STAFF_REFERRER_POLICY
         else:

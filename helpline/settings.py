@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "helpline",
     "resources",
     "chat.mailbox",
+    "resources.platforms",
 ]
 
 MIDDLEWARE = [
@@ -354,3 +355,7 @@ if REDIS_HOSTS or REDIS_SENTINELS:
         else "chat.layers.ResilientRedisChannelLayer"
     )
 # (The load test spreads its sockets over loopback addresses instead of raising these.)
+
+# --- Platform partners (issue 21, docs/PLATFORMS.md) ------------------------------------------
+# How often impressions counted in the live store are flushed to the hourly counters, in seconds.
+PLATFORM_FLUSH_SECONDS = env_int("PLATFORM_FLUSH_SECONDS", 10, minimum=1, maximum=3600)

@@ -16,7 +16,11 @@ urlpatterns = [
     path("mailbox/api/", include("chat.mailbox.urls")),
     path("admin/", admin.site.urls),
     path("manage/stats/", include("helpline.stats.urls")),
+    path("staff/partners/", include("resources.platforms.staff_urls")),
     path("staff/", include("helpline.staff.urls")),
+    # The warning component that partners embed (docs/PLATFORMS.md): no language prefix, the
+    # partner's `lang` parameter or the browser's language chooses.
+    path("", include("resources.platforms.urls")),
 ]
 
 # Help-seeker pages: English without a prefix, other languages under /<code>/ (no cookie needed).

@@ -27,9 +27,19 @@ def valid_source(code: str) -> str | None:
     The live path calls this (through database_sync_to_async) before it counts
     LANDING_CHAT_STARTED, so a made-up code never becomes a counter dimension.
     """
+    partner_source = _partner_source(code)
+    if partner_source is not None:
+        return partner_source
     candidate = source_code_shape(code)
     if candidate is None:
         return None
     if not LandingPage.objects.filter(code=candidate, active=True).exists():
         return None
     return candidate
+
+
+def _partner_source(code: str) -> str | None:
+    """A warning component's source code (`<partner>_<variant>`, resources.platforms) if valid."""
+    from resources.platforms.attribution import valid_partner_source
+
+    return valid_partner_source(code)

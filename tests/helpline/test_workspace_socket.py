@@ -22,7 +22,7 @@ from tests.personas import make_staff, signed_in_client, ws_headers
 
 # Transactional (the consumers reach the database from other threads). No serialized rollback: the
 # opening hours the tests need are made here, so the suite's order does not matter.
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 CT = "A" * 363  # the shape of a 272-byte ciphertext; never decrypted here
 WRAPUP = {"concern": "own_thoughts", "protective_action": "yes", "referrals": ["none"], "risk": ["none"],
