@@ -1,4 +1,4 @@
-"""Loading the example starter content (resources/starter/en.py and de.py).
+"""Loading the example starter content (resources/starter/: en.py, de.py and crisis.py).
 
 Existing content is left alone unless `update=True`: an editor's changes to an example article
 are never overwritten by running the loader again.
@@ -13,7 +13,7 @@ from django.db import transaction
 
 from resources.models import Article, Category, CategoryTranslation, CrisisContact, LandingPage, Module, ModuleStep
 from resources.revisions import Actor, do_record_module_revision, do_save_article
-from resources.starter import de, en
+from resources.starter import crisis, de, en
 
 PUBLISHED_ON = date(2025, 1, 1)
 NOTE = "example starter content"
@@ -38,8 +38,8 @@ def do_load_starter_content(*, actor: Actor = None, update: bool = False) -> Loa
         for lang, modules in (("en", en.MODULES), ("de", de.MODULES)):
             for module in modules:
                 _load_module(module, lang, report, actor=actor, update=update)
-        for lang, contacts in (("en", en.CRISIS_CONTACTS), ("de", de.CRISIS_CONTACTS)):
-            _load_crisis_contacts(contacts, lang, report, update=update)
+        for lang in crisis.LANGUAGES:
+            _load_crisis_contacts(crisis.contacts_in(lang), lang, report, update=update)
         for lang, pages in (("en", en.LANDING_PAGES), ("de", de.LANDING_PAGES)):
             for page in pages:
                 _load_landing_page(page, lang, report, update=update)

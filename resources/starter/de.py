@@ -73,14 +73,7 @@ Wenn Sie sich überfordert fühlen oder daran denken, sich etwas anzutun, sind d
     },
 ]
 
-CRISIS_CONTACTS = [
-    {"country": "DE", "name": "Notruf", "phone": "112", "hours": "rund um die Uhr",
-     "url": "", "description": "Wenn Sie oder jemand anderes in unmittelbarer Gefahr sind."},
-    {"country": "DE", "name": "TelefonSeelsorge", "phone": "0800 111 0 111", "hours": "rund um die Uhr, kostenfrei",
-     "url": "https://www.telefonseelsorge.de", "description": "Anonyme Unterstützung am Telefon, im Chat und per E-Mail."},
-    {"country": "DE", "name": "Kein Täter werden", "phone": "", "hours": "siehe Website",
-     "url": "https://www.kein-taeter-werden.de", "description": "Kostenloses, vertrauliches Therapieangebot für Menschen, die sich sexuell zu Kindern hingezogen fühlen."},
-]
+# Crisis contacts for every country and language: resources/starter/crisis.py.
 
 LANDING_PAGES = [
     {
