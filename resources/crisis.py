@@ -74,7 +74,9 @@ def crisis_directory(lang: str, selected: str | None = None) -> list[CountryCont
     for row in CrisisContact.objects.filter(country__in=COUNTRIES, language__in={lang, settings.LANGUAGE_CODE}):
         by_country[row.country].append(row)
     return [
-        CountryContacts(code=code, name=str(name), contacts=_in_language(by_country[code], lang), selected=code == chosen)
+        CountryContacts(
+            code=code, name=str(name), contacts=_in_language(by_country[code], lang), selected=code == chosen
+        )
         for code, name in COUNTRIES.items()
     ]
 

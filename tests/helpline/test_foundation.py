@@ -43,7 +43,9 @@ def test_it_reads_key_value_maps(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.parametrize(
-    ("variable", "value"), [("CRISIS_DEFAULT_COUNTRIES", "de=Germany"), ("CRISIS_DEFAULT_COUNTRIES", "xx=DE"), ("CRISIS_DEFAULT_COUNTRY", "UK1")]
+    ("variable", "value"),
+    [("CRISIS_DEFAULT_COUNTRIES", "de=Germany"), ("CRISIS_DEFAULT_COUNTRIES", "xx=DE"),
+     ("CRISIS_DEFAULT_COUNTRY", "UK1")],
 )
 def test_it_refuses_bad_crisis_default_countries(tmp_path, variable: str, value: str) -> None:
     env = {"PATH": "/usr/bin:/bin", "HELPLINE_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "helpline.settings",
