@@ -18,7 +18,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseServerError, Json
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -26,7 +25,7 @@ from django.views.decorators.http import require_GET
 from chat import e2ee
 from chat.certificates import CertificateError, load_public_key, revocation_list
 from chat.management.commands.collectstatic import ROOT_KEY_ASSET
-from helpline.hours import service_status, service_time_zone
+from helpline.hours import opening_words, service_status, time_zone_words
 from helpline.ratelimits import limited
 from helpline.staticfiles import integrity_manifest
 from helpline.triage import load_catalogue
@@ -92,8 +91,8 @@ def chat(request: HttpRequest) -> HttpResponse:
     is_open, opens_at = service_status()
     context: dict[str, object] = {**seeker_links()}
     if not is_open:
-        context["opens_at"] = timezone.localtime(opens_at, service_time_zone()) if opens_at else None
-        context["time_zone"] = settings.SERVICE_TIME_ZONE
+        language = get_language() or settings.LANGUAGE_CODE
+        context["opens_at"] = opening_words(opens_at, language, settings.SERVICE_TIME_ZONE) if opens_at else ""
         return render(request, "helpline/chat_closed.html", context)
     fingerprint = root_key_fingerprint()
     source = request.GET.get("src", "")
@@ -111,6 +110,7 @@ def chat(request: HttpRequest) -> HttpResponse:
             "source": source if SOURCE_CODE.match(source) else "",
             "max_message_chars": MAX_MESSAGE_CHARS,
             "time_zone": settings.SERVICE_TIME_ZONE,
+            "time_zone_words": time_zone_words(settings.SERVICE_TIME_ZONE),
         }
     )
     return render(request, "helpline/chat.html", context)

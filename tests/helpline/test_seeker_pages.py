@@ -160,10 +160,11 @@ def test_it_shows_when_the_chat_opens_while_it_is_closed(client: Client, closed_
     assert response.status_code == 200
     assert 'id="chat-app"' not in html and "chat/js/seeker." not in html
     assert "The chat is closed at the moment" in html
-    assert settings.SERVICE_TIME_ZONE in html
+    assert "(UK time)" in html and settings.SERVICE_TIME_ZONE not in html
     assert 'href="/help/"' in html and 'href="/crisis/"' in html
     german = client.get("/de/chat/").content.decode()
     assert "Der Chat ist gerade geschlossen" in german and 'href="/de/crisis/"' in german
+    assert "Uhr (britische Zeit)" in german
 
 
 def test_it_says_so_when_it_does_not_know_when_the_chat_opens(client: Client) -> None:
