@@ -54,6 +54,7 @@ def seeker_links() -> dict[str, str]:
         "self_help_url": localised_path("/help/"),
         "self_assessment_url": localised_path("/help/self-assessment/"),
         "crisis_url": localised_path("/crisis/"),
+        "private_url": localised_path("/staying-private/"),
     }
 
 
@@ -130,6 +131,12 @@ def how_we_protect_you(request: HttpRequest) -> HttpResponse:
             **seeker_links(),
         },
     )
+
+
+@require_GET
+def staying_private(request: HttpRequest) -> HttpResponse:
+    """Advice on keeping a visit private on this device: private windows, history, shared devices."""
+    return render(request, "helpline/private.html", seeker_links())
 
 
 @never_cache

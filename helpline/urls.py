@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("", seeker_views.home, name="home"),
     path("chat/", seeker_views.chat, name="seeker-chat"),
     path("how-we-protect-you/", seeker_views.how_we_protect_you, name="seeker-protect"),
+    path("staying-private/", seeker_views.staying_private, name="seeker-private"),
     path("", include("resources.urls")),
     prefix_default_language=False,
 )

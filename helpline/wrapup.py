@@ -97,7 +97,7 @@ def _one(data: Mapping[str, Any], name: str, choices: Mapping[str, Promise]) -> 
 def _several(data: Mapping[str, Any], name: str, choices: Mapping[str, Promise]) -> tuple[str, ...]:
     value = data.get(name)
     if not isinstance(value, list | tuple) or not value:
-        raise WrapupError(name, "choose at least one option (or 'none')")
+        raise WrapupError(name, f"choose at least one option (or {str(choices['none'])!r})")
     if len(value) > len(choices):
         raise WrapupError(name, "too many options")
     picked: list[str] = []
@@ -107,7 +107,8 @@ def _several(data: Mapping[str, Any], name: str, choices: Mapping[str, Promise])
         if item not in picked:
             picked.append(item)
     if "none" in picked and len(picked) > 1:
-        raise WrapupError(name, "'none' cannot be combined with other options")
+        # Named by its label, as the counsellor sees it ("No referral", "No risk noted").
+        raise WrapupError(name, f"{str(choices['none'])!r} cannot be combined with other options")
     # Keep the list's own order, so that the same choices always give the same value.
     return tuple(code for code in choices if code in picked)
 
