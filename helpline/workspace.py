@@ -205,7 +205,10 @@ WORKSPACE_STRINGS: Mapping[str, Promise] = {
     "resource_bad_path": _("Choose a page from the list, or type a path on this service that starts with /help/."),
     "help_sent": _("A supervisor has been alerted. They see this chat's details, never its messages."),
     "wrapup_incomplete": format_lazy(
-        _("Please answer every question of the wrap-up. “{no_referral}” and “{no_risk}” cannot be combined with other answers."),
+        _(
+            "Please answer every question of the wrap-up. “{no_referral}” and “{no_risk}” cannot be combined "
+            "with other answers."
+        ),
         no_referral=wrapup.REFERRALS["none"],
         no_risk=wrapup.RISK_FLAGS["none"],
     ),
