@@ -157,7 +157,7 @@ def server_root_private_key() -> Any:
 # --- Texts the scripts show ------------------------------------------------------------------------
 # Translatable here, so the scripts carry no English of their own. `{name}` marks a value.
 
-WORKSPACE_STRINGS: Mapping[str, Promise] = {
+WORKSPACE_STRINGS: Mapping[str, Promise | str] = {
     "under_a_minute": _("under a minute"),
     "minutes": _("{n} min"),
     "key_pending": _("Waiting for certification. You cannot take chats yet."),

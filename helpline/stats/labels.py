@@ -60,8 +60,9 @@ def code_label(code: str, dimension: str = "") -> str:
     """The label of `code` in `dimension`, in the active language."""
     if dimension == "language":
         return dict(settings.LANGUAGES).get(code, code)
+    found: Promise | str | None
     if dimension in wrapup.FEEDBACK_QUESTIONS:
-        label = wrapup.FEEDBACK_OPTION_TEXTS.get(code)
-        return str(label) if label is not None else plain(code)
-    label = CODE_LABELS.get(dimension, {}).get(code)
-    return str(label) if label is not None else plain(code)
+        found = wrapup.FEEDBACK_OPTION_TEXTS.get(code)
+    else:
+        found = CODE_LABELS.get(dimension, {}).get(code)
+    return str(found) if found is not None else plain(code)
