@@ -102,13 +102,13 @@ def _emergency(phone: str, note: dict[str, str] | None = None) -> dict:
     return _contact(TEXT["emergency"], phone, "h24", "", "emergency_desc", note)
 
 
-ALSO_999 = {"en": "(999 also works)", "de": "(auch 999)", "nl": "(999 werkt ook)", "fr": "(le 999 fonctionne aussi)", "es": "(también el 999)"}
-ALSO_15 = {"en": "(for medical help, also 15)", "de": "(für medizinische Hilfe auch 15)", "nl": "(voor medische hulp ook 15)", "fr": "(pour une urgence médicale, aussi le 15)", "es": "(para urgencias médicas, también el 15)"}
-ALSO_113 = {"en": "(113 also works)", "de": "(auch 113)", "nl": "(113 werkt ook)", "fr": "(le 113 fonctionne aussi)", "es": "(también el 113)"}
-IN_DUTCH = {"en": "(in Dutch)", "de": "(auf Niederländisch)", "nl": "", "fr": "(en néerlandais)", "es": "(en neerlandés)"}
-IN_FRENCH = {"en": "(in French)", "de": "(auf Französisch)", "nl": "(in het Frans)", "fr": "", "es": "(en francés)"}
-IN_GERMAN = {"en": "(in German)", "de": "", "nl": "(in het Duits)", "fr": "(en allemand)", "es": "(en alemán)"}
-IN_SPANISH = {"en": "(in Spanish)", "de": "(auf Spanisch)", "nl": "(in het Spaans)", "fr": "(en espagnol)", "es": ""}
+ALSO_999 = {"en": "999 also works.", "de": "Auch 999 funktioniert.", "nl": "999 werkt ook.", "fr": "Le 999 fonctionne aussi.", "es": "También funciona el 999."}
+ALSO_15 = {"en": "For medical help, you can also call 15.", "de": "Für medizinische Hilfe auch 15.", "nl": "Voor medische hulp kunt u ook 15 bellen.", "fr": "Pour une urgence médicale, vous pouvez aussi appeler le 15.", "es": "Para urgencias médicas, también puede llamar al 15."}
+ALSO_113 = {"en": "113 also works.", "de": "Auch 113 funktioniert.", "nl": "113 werkt ook.", "fr": "Le 113 fonctionne aussi.", "es": "También funciona el 113."}
+IN_DUTCH = {"en": "In Dutch.", "de": "Auf Niederländisch.", "nl": "", "fr": "En néerlandais.", "es": "En neerlandés."}
+IN_FRENCH = {"en": "In French.", "de": "Auf Französisch.", "nl": "In het Frans.", "fr": "", "es": "En francés."}
+IN_GERMAN = {"en": "In German.", "de": "", "nl": "In het Duits.", "fr": "En allemand.", "es": "En alemán."}
+IN_SPANISH = {"en": "In Spanish.", "de": "Auf Spanisch.", "nl": "In het Spaans.", "fr": "En espagnol.", "es": ""}
 
 CONTACTS: dict[str, list[dict]] = {
     "GB": [
