@@ -296,3 +296,52 @@ def test_the_waiting_screen_crisis_panel_is_accessible(server, new_context) -> N
     until(page, "document.querySelector('#crisis-panel .crisis-country:not([hidden])')")
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     assert results.violations_count == 0, results.generate_report()
+
+
+SIGNED_IN_MANAGER = """
+from django.test import Client
+from tests.personas import make_staff, signed_in_client
+client = signed_in_client(make_staff("manager", username="manager"), client=Client(HTTP_HOST="127.0.0.1"))
+print(client.cookies["staff_session"].value)
+"""
+
+CUT_LABELS = """() => {
+  const cut = [];
+  for (const svg of document.querySelectorAll('svg.chart')) {
+    const [x0, y0, width, height] = svg.getAttribute('viewBox').split(' ').map(Number);
+    for (const text of svg.querySelectorAll('text')) {
+      const box = text.getBBox();
+      const inside = box.x >= x0 - 0.5 && box.y >= y0 - 0.5
+        && box.x + box.width <= x0 + width + 0.5 && box.y + box.height <= y0 + height + 0.5;
+      if (!inside) cut.push(text.textContent);
+    }
+  }
+  return cut;
+}"""
+
+
+def test_the_statistics_page_wears_staff_chrome_and_cuts_no_label(server, new_context) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    live = server()
+    subprocess.run([sys.executable, "manage.py", "seed_stats", "--days", "30", "--seed", "3"], cwd=REPO, env=live.env,
+                   check=True, capture_output=True)
+    cookie = subprocess.run([sys.executable, "manage.py", "shell", "-c", SIGNED_IN_MANAGER], cwd=REPO, env=live.env,
+                            check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
+    for width in (1280, 390):
+        context = new_context(viewport={"width": width, "height": 800})
+        context.add_cookies([{"name": "staff_session", "value": cookie, "url": live.url}])
+        page = context.new_page()
+        page.goto(live.url + "/manage/stats/?by=day")
+        assert page.locator("h1").inner_text() == "Service statistics"
+        assert page.locator("[data-quick-exit]").count() == 0
+        assert page.get_by_role("button", name="Sign out").is_visible()
+        assert page.locator('nav[aria-label="Staff"]').is_visible()
+        assert page.evaluate(CUT_LABELS) == []
+        # Tables are closed disclosures, so the page is a fraction of its old 15,800 px.
+        assert page.locator("details.chart-data:not([open])").count() >= 8
+        assert page.evaluate("document.documentElement.scrollHeight") < 12000
+        page.locator("details.chart-data summary").first.click()
+        assert page.locator("details.chart-data table").first.is_visible()
+        results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+        assert results.violations_count == 0, results.generate_report()
