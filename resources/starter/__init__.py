@@ -33,8 +33,9 @@ def do_load_starter_content(*, actor: Actor = None, update: bool = False) -> Loa
     report = LoadReport()
     with transaction.atomic():
         categories = _load_categories(report, update=update)
-        for article in en.ARTICLES:
-            _load_article(article, "en", categories, report, actor=actor, update=update)
+        for lang, articles in (("en", en.ARTICLES), ("de", de.ARTICLES)):
+            for article in articles:
+                _load_article(article, lang, categories, report, actor=actor, update=update)
         for lang, modules in (("en", en.MODULES), ("de", de.MODULES)):
             for module in modules:
                 _load_module(module, lang, report, actor=actor, update=update)

@@ -266,3 +266,17 @@ def test_the_loadstartercontent_command_runs(db: None) -> None:
     call_command("loadstartercontent", stdout=out)
     assert "created" in out.getvalue()
     assert Article.objects.count() >= 12
+
+
+def test_every_shipped_item_has_a_german_version(starter: None, seeker: Client) -> None:
+    from resources.models import LandingPage
+
+    for model in (Article, Module, LandingPage):
+        key = "code" if model is LandingPage else "slug"
+        english = set(model.objects.filter(language="en").values_list(key, flat=True))
+        german = set(model.objects.filter(language="de").values_list(key, flat=True))
+        assert english and english == german, model.__name__
+    for slug in Article.objects.filter(language="en").values_list("slug", flat=True):
+        page = seeker.get(f"/de/help/a/{slug}/").content.decode()
+        assert "nicht auf Deutsch" not in page and "auf Englisch angezeigt" not in page, slug
+        assert 'lang="en"' not in page, slug
