@@ -287,3 +287,27 @@ def test_the_german_catalogue_is_complete_and_compiled() -> None:
     untranslated = [m for m, s in entries if m.strip() != '""' and s.strip() == '""']
     assert untranslated == []
     assert "#, fuzzy" not in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "answer"),
+    [
+        ("nl", "Hebt u gedachten om uzelf iets aan te doen", "Ik weet het niet zeker"),
+        ("fr", "Avez-vous des pensées de vous faire du mal", "Je ne suis pas sûr"),
+        ("es", "¿Tiene pensamientos de hacerse daño", "No estoy seguro"),
+    ],
+)
+def test_it_asks_the_triage_questions_in_every_shipped_language(
+    client: Client, lang: str, question: str, answer: str
+) -> None:
+    html = client.get(f"/{lang}/chat/").content.decode()
+    assert question in html and answer in html
+    for code, name in (("nl", "Nederlands"), ("fr", "Français"), ("es", "Español")):
+        assert f'value="{code}"' in html and name in html
+
+
+def test_the_new_languages_have_canned_responses() -> None:
+    from helpline.models import CannedResponse
+
+    for lang in ("nl", "fr", "es"):
+        assert CannedResponse.objects.filter(language=lang).count() == 4
