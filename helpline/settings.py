@@ -170,14 +170,14 @@ LOGIN_REDIRECT_URL = "staff-home"
 # Languages are chosen by URL prefix only: no cookie, no Accept-Language guessing that could
 # surprise someone on a shared computer.
 LANGUAGE_CODE = "en"
-# Each language is named in itself. A right-to-left language gets dir="rtl" from base.html; Arabic
-# has a catalogue started (helpline/locale/ar) but is not offered until it is complete.
+# Each language is named in itself. A right-to-left language (Arabic) gets dir="rtl" from base.html.
 LANGUAGES = [
     ("en", "English"),
     ("de", "Deutsch"),
     ("nl", "Nederlands"),
     ("fr", "Français"),
     ("es", "Español"),
+    ("ar", "العربية"),
 ]
 LOCALE_PATHS = [BASE_DIR / "helpline" / "locale"]
 LANGUAGE_COOKIE_NAME = "staff_language"

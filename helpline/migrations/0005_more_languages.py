@@ -1,5 +1,5 @@
 # ruff: noqa: E501  (example content: long lines are sentences)
-# Dutch, French and Spanish for the default service content: triage questions and answers, the chat
+# Dutch, French, Spanish (and Arabic triage texts) for the default service content: triage questions and answers, the chat
 # languages a seeker can choose, and canned responses.
 #
 # EXAMPLE CONTENT, like 0003_default_content: a starting point written for the platform, for each
@@ -13,21 +13,25 @@ from django.db import migrations
 
 QUESTIONS = {
     "concern": {
+        "ar": {"text": "بخصوص من تتواصل معنا؟", "help_text": "يساعدنا هذا على تحويل دردشتك إلى مرشد لديه الخبرة المناسبة. يمكنك تخطي السؤال."},
         "nl": {"text": "Over wie neemt u contact op?", "help_text": "Zo kunnen we uw chat doorgeven aan een hulpverlener met de juiste ervaring. U kunt deze vraag overslaan."},
         "fr": {"text": "Pour qui prenez-vous contact ?", "help_text": "Cela nous aide à confier votre chat à un écoutant qui a l'expérience qu'il faut. Vous pouvez passer cette question."},
         "es": {"text": "¿Sobre quién nos escribe?", "help_text": "Nos ayuda a pasar su chat a un orientador con la experiencia adecuada. Puede saltarse esta pregunta."},
     },
     "self_harm": {
+        "ar": {"text": "هل تراودك أفكار بإيذاء نفسك أو إنهاء حياتك؟", "help_text": "إن كان الأمر كذلك، سنحاول الرد عليك أسرع، وسنعرض عليك فورًا من يمكنك التواصل معه."},
         "nl": {"text": "Hebt u gedachten om uzelf iets aan te doen of een einde aan uw leven te maken?", "help_text": "Zo ja, dan proberen we u sneller te helpen, en laten we meteen zien wie u direct kunt bereiken."},
         "fr": {"text": "Avez-vous des pensées de vous faire du mal ou de mettre fin à vos jours ?", "help_text": "Si c'est le cas, nous essaierons de vous répondre plus vite, et nous vous montrerons tout de suite qui vous pouvez contacter."},
         "es": {"text": "¿Tiene pensamientos de hacerse daño o de quitarse la vida?", "help_text": "Si es así, intentaremos atenderle antes y le mostraremos enseguida con quién puede contactar."},
     },
     "child_risk": {
+        "ar": {"text": "هل تعتقد أن طفلًا في خطر الآن؟", "help_text": "إن كان الأمر كذلك، سنحاول الرد عليك أسرع، وسنعرض عليك فورًا من يمكنك التواصل معه."},
         "nl": {"text": "Denkt u dat een kind op dit moment in gevaar is?", "help_text": "Zo ja, dan proberen we u sneller te helpen, en laten we meteen zien wie u direct kunt bereiken."},
         "fr": {"text": "Pensez-vous qu'un enfant est en danger en ce moment ?", "help_text": "Si c'est le cas, nous essaierons de vous répondre plus vite, et nous vous montrerons tout de suite qui vous pouvez contacter."},
         "es": {"text": "¿Cree que un menor está en peligro ahora mismo?", "help_text": "Si es así, intentaremos atenderle antes y le mostraremos enseguida con quién puede contactar."},
     },
     "language": {
+        "ar": {"text": "بأي لغة تريد الدردشة؟", "help_text": ""},
         "nl": {"text": "In welke taal wilt u chatten?", "help_text": ""},
         "fr": {"text": "Dans quelle langue voulez-vous échanger ?", "help_text": ""},
         "es": {"text": "¿En qué idioma quiere chatear?", "help_text": ""},
@@ -35,19 +39,19 @@ QUESTIONS = {
 }
 
 OPTIONS = {
-    ("concern", "own_thoughts"): {"nl": "Over mezelf: mijn eigen gedachten of gedrag", "fr": "Moi-même : mes propres pensées ou comportements", "es": "Sobre mí: mis propios pensamientos o conductas"},
-    ("concern", "someone_else"): {"nl": "Over iemand anders om wie ik me zorgen maak", "fr": "Une autre personne qui m'inquiète", "es": "Sobre otra persona que me preocupa"},
-    ("concern", "young_person"): {"nl": "Over mezelf, en ik ben jonger dan 18", "fr": "Moi-même, et j'ai moins de 18 ans", "es": "Sobre mí, y tengo menos de 18 años"},
-    ("concern", "professional"): {"nl": "Ik vraag het als professional", "fr": "Je pose la question en tant que professionnel", "es": "Pregunto como profesional"},
-    ("self_harm", "no"): {"nl": "Nee", "fr": "Non", "es": "No"},
-    ("self_harm", "unsure"): {"nl": "Ik weet het niet zeker", "fr": "Je ne suis pas sûr", "es": "No estoy seguro"},
-    ("self_harm", "yes"): {"nl": "Ja", "fr": "Oui", "es": "Sí"},
-    ("child_risk", "no"): {"nl": "Nee", "fr": "Non", "es": "No"},
-    ("child_risk", "unsure"): {"nl": "Ik weet het niet zeker", "fr": "Je ne suis pas sûr", "es": "No estoy seguro"},
-    ("child_risk", "yes"): {"nl": "Ja", "fr": "Oui", "es": "Sí"},
+    ("concern", "own_thoughts"): {"ar": "عن نفسي: أفكاري أو سلوكي", "nl": "Over mezelf: mijn eigen gedachten of gedrag", "fr": "Moi-même : mes propres pensées ou comportements", "es": "Sobre mí: mis propios pensamientos o conductas"},
+    ("concern", "someone_else"): {"ar": "عن شخص آخر يقلقني", "nl": "Over iemand anders om wie ik me zorgen maak", "fr": "Une autre personne qui m'inquiète", "es": "Sobre otra persona que me preocupa"},
+    ("concern", "young_person"): {"ar": "عن نفسي، وعمري أقل من 18 سنة", "nl": "Over mezelf, en ik ben jonger dan 18", "fr": "Moi-même, et j'ai moins de 18 ans", "es": "Sobre mí, y tengo menos de 18 años"},
+    ("concern", "professional"): {"ar": "أسأل بصفتي مختصًا", "nl": "Ik vraag het als professional", "fr": "Je pose la question en tant que professionnel", "es": "Pregunto como profesional"},
+    ("self_harm", "no"): {"ar": "لا", "nl": "Nee", "fr": "Non", "es": "No"},
+    ("self_harm", "unsure"): {"ar": "لست متأكدًا", "nl": "Ik weet het niet zeker", "fr": "Je ne suis pas sûr", "es": "No estoy seguro"},
+    ("self_harm", "yes"): {"ar": "نعم", "nl": "Ja", "fr": "Oui", "es": "Sí"},
+    ("child_risk", "no"): {"ar": "لا", "nl": "Nee", "fr": "Non", "es": "No"},
+    ("child_risk", "unsure"): {"ar": "لست متأكدًا", "nl": "Ik weet het niet zeker", "fr": "Je ne suis pas sûr", "es": "No estoy seguro"},
+    ("child_risk", "yes"): {"ar": "نعم", "nl": "Ja", "fr": "Oui", "es": "Sí"},
     # Each language is named in itself, in every language of the page.
-    ("language", "en"): {"nl": "English", "fr": "English", "es": "English"},
-    ("language", "de"): {"nl": "Deutsch", "fr": "Deutsch", "es": "Deutsch"},
+    ("language", "en"): {"ar": "English", "nl": "English", "fr": "English", "es": "English"},
+    ("language", "de"): {"ar": "Deutsch", "nl": "Deutsch", "fr": "Deutsch", "es": "Deutsch"},
 }
 
 # The chat languages added here, each named in itself.
@@ -91,7 +95,7 @@ def add_languages(apps, schema_editor):
                 position += 10
                 TriageOption.objects.create(
                     question=question, code=language, position=position, text=name, language=language,
-                    translations={lang: {"text": name} for lang in ("de", "nl", "fr", "es")},
+                    translations={lang: {"text": name} for lang in ("de", "nl", "fr", "es", "ar")},
                 )
     for language in {language for language, _, _ in CANNED}:
         if CannedResponse.objects.filter(language=language).exists():
@@ -107,7 +111,7 @@ def remove_languages(apps, schema_editor):
     TriageOption.objects.filter(question__code="language", code__in=[code for code, _ in NEW_LANGUAGES]).delete()
     for model in (TriageQuestion, TriageOption):
         for row in model.objects.all():
-            kept = {lang: text for lang, text in (row.translations or {}).items() if lang not in ("nl", "fr", "es")}
+            kept = {lang: text for lang, text in (row.translations or {}).items() if lang not in ("nl", "fr", "es", "ar")}
             if kept != row.translations:
                 row.translations = kept
                 row.save(update_fields=["translations"])

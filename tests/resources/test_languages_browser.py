@@ -21,7 +21,7 @@ from tests.conftest import REPO, LiveServer, _base_server_env
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-LANGUAGES = ("en", "de", "nl", "fr", "es")
+LANGUAGES = ("en", "de", "nl", "fr", "es", "ar")
 
 # For each page language: its default country, and words that only that country's contacts, written
 # in that language, contain.
@@ -234,7 +234,7 @@ def test_the_exit_control_never_covers_text_or_menus(server, new_context, width:
     live = server()
     page = new_context(viewport={"width": width, "height": 700}).new_page()
     paths = ("/", "/help/a/you-are-not-alone/", "/de/help/modules/first-steps/2/", "/crisis/", "/nl/staying-private/",
-             "/fr/chat/")
+             "/fr/chat/", "/ar/")
     for path in paths:
         page.goto(live.url + path)
         height = page.evaluate("document.documentElement.scrollHeight")
@@ -345,3 +345,28 @@ def test_the_statistics_page_wears_staff_chrome_and_cuts_no_label(server, new_co
         assert page.locator("details.chart-data table").first.is_visible()
         results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
         assert results.violations_count == 0, results.generate_report()
+
+
+def test_the_arabic_interface_renders_right_to_left(server, new_context) -> None:
+    live = server()
+    for width in (1280, 390):
+        page = new_context(viewport={"width": width, "height": 800}).new_page()
+        page.goto(f"{live.url}/ar/")
+        html = page.locator("html")
+        assert html.get_attribute("lang") == "ar" and html.get_attribute("dir") == "rtl"
+        assert page.locator("h1").inner_text() == "مساعدة سرية، دون أحكام"
+        assert page.evaluate("getComputedStyle(document.querySelector('main p')).direction") == "rtl"
+        # Mirrored: the exit button sits at the left, the brand at the right, text starts on the right.
+        exit_box = page.locator(".exit-button").bounding_box()
+        brand = page.locator(".brand").bounding_box()
+        lead = page.locator(".lead").bounding_box()
+        assert exit_box["x"] < width / 2 < brand["x"] + brand["width"]
+        heading = page.evaluate("(() => { const r = document.createRange();"
+                                " r.selectNodeContents(document.querySelector('h1'));"
+                                " const b = r.getBoundingClientRect(); return [b.left, b.right]; })()")
+        assert abs(heading[1] - (lead["x"] + lead["width"])) < 2, (heading, lead)
+        # The crisis box on the self-help page: names in English where no Arabic exists, marked as such.
+        page.goto(f"{live.url}/ar/help/")
+        assert page.locator("#crisis-box-country").input_value() == "GB"
+        assert page.locator('.crisis-country:not([hidden]) li[lang="en"]').count() >= 1
+        assert page.locator("#crisis-box-title").inner_text() == "إذا كنت في أزمة الآن"

@@ -1,8 +1,8 @@
-"""Language routing (chat.routing): told when nobody speaks the seeker's language, offered others."""
+"""Language routing (chat.language_routing): told when nobody speaks the seeker's language, offered others."""
 
 from __future__ import annotations
 
-from chat.routing import language_offer
+from chat.language_routing import language_offer
 from chat.store.base import Presence
 
 SERVICE = ("en", "de", "nl", "fr", "es")
