@@ -63,7 +63,13 @@ def test_it_is_printable(manager: Client, busy_month: None) -> None:
 
 
 def test_it_translates_wrapup_codes_as_the_form_labels_them() -> None:
-    assert code_label("none", "referral") == "No referral"
-    assert code_label("none", "risk") == "No risk noted"
-    assert code_label("de", "language") == "Deutsch"
-    assert code_label("first-steps", "module") == "First steps"
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert code_label("none", "referral") == "No referral"
+        assert code_label("none", "risk") == "No risk noted"
+        assert code_label("de", "language") == "Deutsch"
+        assert code_label("first-steps", "module") == "First steps"
+    with translation.override("de"):
+        assert code_label("none", "referral") == "Kein Verweis"
+        assert code_label("concerned_other", "pathway") != "Worried about someone else"
