@@ -48,8 +48,14 @@ bench: $(STAMP)
 bench-mailbox: $(STAMP)
 	MAILBOX_BENCH=1 $(PY) -m pytest tests/mailbox/test_bench.py -s -q -p no:cacheprovider
 
+# Every shipped language (settings.LANGUAGES but English, the source language), for both apps.
+LOCALES := de nl fr es ar
 messages: $(STAMP)
-	cd helpline && ../$(PY) ../manage.py makemessages -l de --no-obsolete && ../$(PY) ../manage.py compilemessages
+	for app in helpline resources; do \
+	  (cd $$app && HELPLINE_DEMO=1 ../$(PY) ../manage.py makemessages $(addprefix -l ,$(LOCALES)) --no-obsolete --add-location file --no-wrap -v0) || exit 1; \
+	done
+	HELPLINE_DEMO=1 $(PY) manage.py compilemessages -v0
+	$(PY) -m pytest -q tests/helpline/test_catalogues.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -22,7 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from chat.certificates import ROOT_KEY_ASSET, revocation_list, root_key_fingerprint
-from helpline.hours import service_status, service_time_zone
+from helpline.hours import opening_words, service_status, service_time_zone, time_zone_words
 from helpline.links import seeker_links
 from helpline.ratelimits import limited
 from helpline.schedule import closure_note
@@ -40,8 +40,8 @@ def chat(request: HttpRequest) -> HttpResponse:
     is_open, opens_at = service_status()
     context: dict[str, object] = {**seeker_links()}
     if not is_open:
-        context["opens_at"] = timezone.localtime(opens_at, service_time_zone()) if opens_at else None
-        context["time_zone"] = settings.SERVICE_TIME_ZONE
+        language = get_language() or settings.LANGUAGE_CODE
+        context["opens_at"] = opening_words(opens_at, language, settings.SERVICE_TIME_ZONE) if opens_at else ""
         context["closure_note"] = closure_note(timezone.localdate(timezone=service_time_zone()))
         return render(request, "helpline/chat_closed.html", context)
     fingerprint = root_key_fingerprint()
@@ -60,6 +60,7 @@ def chat(request: HttpRequest) -> HttpResponse:
             "source": source if SOURCE_CODE.match(source) else "",
             "max_message_chars": MAX_MESSAGE_CHARS,
             "time_zone": settings.SERVICE_TIME_ZONE,
+            "time_zone_words": time_zone_words(settings.SERVICE_TIME_ZONE),
         }
     )
     return render(request, "helpline/chat.html", context)

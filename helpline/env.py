@@ -52,6 +52,22 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_map(name: str, default: dict[str, str]) -> dict[str, str]:
+    """`key=value` pairs separated by commas (`de=DE,nl=NL`); a pair without `=` is an error."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return dict(default)
+    result: dict[str, str] = {}
+    for item in raw.split(","):
+        if not item.strip():
+            continue
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise ImproperlyConfigured(f"{name} must be key=value pairs separated by commas (got {item.strip()!r})")
+        result[key.strip()] = value.strip()
+    return result
+
+
 def env_secret(name: str, default: str) -> str:
     """A secret from NAME, or from the file named by NAME_FILE (Docker and systemd credentials)."""
     path = os.environ.get(f"{name}_FILE")

@@ -196,3 +196,54 @@ def connect_signals() -> None:
     for model in (OpeningHours, Closure):
         for signal in (post_save, post_delete):
             signal.connect(_cache.clear_now_and_on_commit, sender=model, dispatch_uid=f"hours-cache-{model.__name__}")
+
+
+# --- Opening times in words, in the page's language ---------------------------------------------
+
+# Django date formats (django.utils.dateformat) per language, for "when the chat opens next". The
+# day and month names come from Django's own catalogues; a language not listed uses English order.
+OPENING_FORMATS: Final = {
+    "en": "l j F, H:i",
+    "de": r"l, j. F, H:i \U\h\r",
+    "nl": r"l j F, H:i \u\u\r",
+    "fr": r"l j F, H \h i",
+    "es": r"l, j \d\e F, H:i",
+    "ar": "l j F، H:i",
+}
+
+
+def time_zone_words(zone: str) -> str:
+    """The service's time zone as people say it ("UK time", "britische Zeit"), in the active language."""
+    from django.utils.translation import gettext
+
+    names = {
+        "Europe/London": gettext("UK time"),
+        "Europe/Dublin": gettext("Irish time"),
+        "Europe/Berlin": gettext("German time"),
+        "Europe/Vienna": gettext("Austrian time"),
+        "Europe/Zurich": gettext("Swiss time"),
+        "Europe/Amsterdam": gettext("Dutch time"),
+        "Europe/Brussels": gettext("Belgian time"),
+        "Europe/Paris": gettext("French time"),
+        "Europe/Madrid": gettext("Spanish time"),
+        "America/New_York": gettext("US Eastern time"),
+        "UTC": gettext("Coordinated Universal Time (UTC)"),
+    }
+    if zone in names:
+        return names[zone]
+    city = zone.rsplit("/", 1)[-1].replace("_", " ")
+    return gettext("time in %(city)s") % {"city": city}
+
+
+def opening_words(when: datetime, lang: str, zone: str) -> str:
+    """`when` as a reader of `lang` writes it, in the service's zone, with the zone in words.
+
+    For example "Wednesday 2 December, 00:00 (UK time)" or, in German,
+    "Mittwoch, 2. Dezember, 00:00 Uhr (britische Zeit)".
+    """
+    from django.utils import dateformat, translation
+
+    local = _aware(when).astimezone(ZoneInfo(zone))
+    with translation.override(lang):
+        text = dateformat.format(local, OPENING_FORMATS.get(lang, OPENING_FORMATS["en"]))
+        return f"{text} ({time_zone_words(zone)})"

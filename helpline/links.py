@@ -23,4 +23,5 @@ def seeker_links() -> dict[str, str]:
         "self_help_url": localised_path("/help/"),
         "self_assessment_url": localised_path("/help/self-assessment/"),
         "crisis_url": localised_path("/crisis/"),
+        "private_url": localised_path("/staying-private/"),
     }

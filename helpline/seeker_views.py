@@ -34,6 +34,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+def staying_private(request: HttpRequest) -> HttpResponse:
+    """Advice on keeping a visit private on this device: private windows, history, shared devices."""
+    return render(request, "helpline/private.html", seeker_links())
+
+
+@require_GET
 def how_we_protect_you(request: HttpRequest) -> HttpResponse:
     fingerprint = root_key_fingerprint()
     return render(

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from helpline.env import database_from_url, env_bool, env_int, env_list, env_secret, env_str
+from helpline.env import database_from_url, env_bool, env_int, env_list, env_map, env_secret, env_str
 from helpline.redis_conn import cache_config, channel_layer_hosts, store_shares_layer_server
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -173,7 +173,15 @@ LOGIN_REDIRECT_URL = "staff-home"
 # Languages are chosen by URL prefix only: no cookie, no Accept-Language guessing that could
 # surprise someone on a shared computer.
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+# Each language is named in itself. A right-to-left language (Arabic) gets dir="rtl" from base.html.
+LANGUAGES = [
+    ("en", "English"),
+    ("de", "Deutsch"),
+    ("nl", "Nederlands"),
+    ("fr", "Français"),
+    ("es", "Español"),
+    ("ar", "العربية"),
+]
 LOCALE_PATHS = [BASE_DIR / "helpline" / "locale"]
 LANGUAGE_COOKIE_NAME = "staff_language"
 USE_I18N = True
@@ -276,8 +284,20 @@ LOGGING = {
 }
 
 # --- Self-help resources (resources/) ----------------------------------------------------------
-# Crisis contacts shown when a seeker has not chosen a country (ISO 3166-1 alpha-2).
-CRISIS_DEFAULT_COUNTRY = env_str("CRISIS_DEFAULT_COUNTRY", "GB").upper()
+# Crisis contacts shown when a seeker has not chosen a country (ISO 3166-1 alpha-2): the country
+# for the page's language from CRISIS_DEFAULT_COUNTRIES, else CRISIS_DEFAULT_COUNTRY.
+CRISIS_DEFAULT_COUNTRY = env_str("CRISIS_DEFAULT_COUNTRY", "GB").strip().upper()
+CRISIS_DEFAULT_COUNTRIES = {
+    language: country.upper()
+    for language, country in env_map(
+        "CRISIS_DEFAULT_COUNTRIES", {"en": "GB", "de": "DE", "nl": "NL", "fr": "FR", "es": "ES"}
+    ).items()
+}
+for _language, _country in {"": CRISIS_DEFAULT_COUNTRY, **CRISIS_DEFAULT_COUNTRIES}.items():
+    if not re.fullmatch(r"[A-Z]{2}", _country):
+        raise ImproperlyConfigured(f"crisis default countries are two-letter codes such as GB (got {_country!r})")
+    if _language and _language not in dict(LANGUAGES):
+        raise ImproperlyConfigured(f"CRISIS_DEFAULT_COUNTRIES names {_language!r}, which is not in LANGUAGES")
 
 # --- Deployment (deploy/, docs/OPERATIONS.md) ---------------------------------------------------
 # The database password from a file (DATABASE_PASSWORD_FILE: Docker secrets, systemd credentials),

@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("chat/", chat_views.chat, name="seeker-chat"),
     path("how-we-protect-you/", seeker_views.how_we_protect_you, name="seeker-protect"),
     path("mailbox/", include("chat.mailbox.seeker_urls")),
+    path("staying-private/", seeker_views.staying_private, name="seeker-private"),
     path("", include("resources.urls")),
     prefix_default_language=False,
 )

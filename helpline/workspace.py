@@ -18,6 +18,7 @@ from typing import Any
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.functional import Promise
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from helpline import wrapup
@@ -138,7 +139,7 @@ def shareable_resources(languages: Iterable[str]) -> list[dict[str, str]]:
 # --- Texts the scripts show ------------------------------------------------------------------------
 # Translatable here, so the scripts carry no English of their own. `{name}` marks a value.
 
-WORKSPACE_STRINGS: Mapping[str, Promise] = {
+WORKSPACE_STRINGS: Mapping[str, Promise | str] = {
     "under_a_minute": _("under a minute"),
     "minutes": _("{n} min"),
     "key_pending": _("Waiting for certification. You cannot take chats yet."),
@@ -185,7 +186,14 @@ WORKSPACE_STRINGS: Mapping[str, Promise] = {
     "secure_waiting": _("Setting up the encrypted connection…"),
     "resource_bad_path": _("Choose a page from the list, or type a path on this service that starts with /help/."),
     "help_sent": _("A supervisor has been alerted. They see this chat's details, never its messages."),
-    "wrapup_incomplete": _("Please answer every question of the wrap-up. “None” cannot be combined with others."),
+    "wrapup_incomplete": format_lazy(
+        _(
+            "Please answer every question of the wrap-up. “{no_referral}” and “{no_risk}” cannot be combined "
+            "with other answers."
+        ),
+        no_referral=wrapup.REFERRALS["none"],
+        no_risk=wrapup.RISK_FLAGS["none"],
+    ),
     "ended_seeker_left": _("The help-seeker ended the chat."),
     "ended_counsellor_ended": _("You ended the chat."),
     "ended_seeker_lost": _("The help-seeker's connection did not come back."),

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -94,10 +95,16 @@ def _one(data: Mapping[str, Any], name: str, choices: Mapping[str, Promise]) -> 
     return value
 
 
+def _label(choices: Mapping[str, Promise], code: str) -> str:
+    """An option's label as the English form shows it: error messages are part of the protocol."""
+    with translation.override("en"):
+        return str(choices[code])
+
+
 def _several(data: Mapping[str, Any], name: str, choices: Mapping[str, Promise]) -> tuple[str, ...]:
     value = data.get(name)
     if not isinstance(value, list | tuple) or not value:
-        raise WrapupError(name, "choose at least one option (or 'none')")
+        raise WrapupError(name, f"choose at least one option (or {_label(choices, 'none')!r})")
     if len(value) > len(choices):
         raise WrapupError(name, "too many options")
     picked: list[str] = []
@@ -107,7 +114,8 @@ def _several(data: Mapping[str, Any], name: str, choices: Mapping[str, Promise])
         if item not in picked:
             picked.append(item)
     if "none" in picked and len(picked) > 1:
-        raise WrapupError(name, "'none' cannot be combined with other options")
+        # Named by its label, as the counsellor sees it ("No referral", "No risk noted").
+        raise WrapupError(name, f"{_label(choices, 'none')!r} cannot be combined with other options")
     # Keep the list's own order, so that the same choices always give the same value.
     return tuple(code for code in choices if code in picked)
 

@@ -21,7 +21,6 @@ from helpline import metrics
 from helpline.ratelimits import limited
 from resources import content
 from resources.counting import do_count_reading
-from resources.crisis import COUNTRIES, check_country, crisis_contact_rows
 from resources.landing import source_code_shape
 from resources.models import Audience
 from resources.rendering import render_markdown
@@ -183,18 +182,9 @@ def self_assessment(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def crisis(request: HttpRequest) -> HttpResponse:
-    lang = current_language()
-    country = check_country(request.GET.get("country"))
-    return render(
-        request,
-        "resources/crisis.html",
-        {
-            "country": country,
-            "country_name": COUNTRIES[country],
-            "countries": list(COUNTRIES.items()),
-            "contacts": crisis_contact_rows(country, lang),
-        },
-    )
+    """Every country's crisis contacts in the page's language; `?country=` (the picker without
+    JavaScript) chooses which one shows (resources/templatetags/crisis.py)."""
+    return render(request, "resources/crisis.html")
 
 
 @require_GET

@@ -21,6 +21,7 @@ SERIES_CLASSES = ("s1", "s2", "s3", "s4", "s5", "s6")
 class Figure:
     svg: SafeString
     table: SafeString
+    title: str = ""  # shown above the chart (the SVG's own <title> is for assistive technology)
 
 
 @dataclass(frozen=True)
@@ -77,30 +78,73 @@ def data_table(caption: str, headers: Sequence[str], rows: Sequence[Sequence[str
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
 
 
+# Characters of a bar label per line: the label column is 260 px of 12 px text (about 6.5 px a
+# character on average, so 36 fit; 34 leaves room for wide letters).
+LABEL_CHARS = 34
+LINE_HEIGHT = 14
+
+
+def wrap_label(text: str, width: int = LABEL_CHARS) -> list[str]:
+    """A label in lines of at most `width` characters, broken between words; never cut short.
+
+    A single word longer than a line (a long slug) is broken inside the word, not dropped.
+    """
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        while len(word) > width:
+            if current:
+                lines.append(current)
+                current = ""
+            lines.append(word[:width])
+            word = word[width:]
+        if not current:
+            current = word
+        elif len(current) + 1 + len(word) <= width:
+            current = f"{current} {word}"
+        else:
+            lines.append(current)
+            current = word
+    if current or not lines:
+        lines.append(current)
+    return lines
+
+
 def bar_chart(*, ident: str, title: str, desc: str, bars: Sequence[Bar], value_header: str = "Count") -> Figure:
-    """Horizontal bars, one per label; withheld bars are drawn as a hatched stub."""
-    label_width, right = 220, 70
-    row_height = 28
-    height = 20 + row_height * max(1, len(bars))
+    """Horizontal bars, one per label; withheld bars are drawn as a hatched stub.
+
+    Long labels wrap onto more lines (the row grows), so no label is ever cut.
+    """
+    label_width, right = 260, 70
+    wrapped = [wrap_label(bar.label) for bar in bars]
+    rows = [max(28, 10 + LINE_HEIGHT * len(lines)) for lines in wrapped]
+    height = 20 + sum(rows) if bars else 48
     top = max((b.value for b in bars if b.value is not None), default=0.0)
     scale_max = _nice_max(top)
     span = WIDTH - label_width - right
     parts = _open_svg(ident, title, desc, height)
+    y = 10
     for index, bar in enumerate(bars):
-        y = 10 + index * row_height
-        parts.append(
-            f'<text class="label" x="{label_width - 8}" y="{y + 18}" text-anchor="end">{_e(bar.label[:32])}</text>'
+        row_height = rows[index]
+        lines = wrapped[index]
+        first = y + row_height / 2 - LINE_HEIGHT * (len(lines) - 1) / 2 + 4
+        spans = "".join(
+            f'<tspan x="{label_width - 8}" y="{first + LINE_HEIGHT * n:.1f}">{_e(line)}</tspan>'
+            for n, line in enumerate(lines)
         )
+        parts.append(f'<text class="label" text-anchor="end">{spans}</text>')
+        y_bar = y + row_height / 2 - 9
         if bar.value is None:
-            parts.append(f'<rect class="bar withheld" x="{label_width}" y="{y + 4}" width="24" height="18"/>')
+            parts.append(f'<rect class="bar withheld" x="{label_width}" y="{y_bar:.1f}" width="24" height="18"/>')
         else:
             width = span * bar.value / scale_max
-            parts.append(f'<rect class="bar" x="{label_width}" y="{y + 4}" width="{width:.1f}" height="18"/>')
+            parts.append(f'<rect class="bar" x="{label_width}" y="{y_bar:.1f}" width="{width:.1f}" height="18"/>')
         x_text = label_width + (24 if bar.value is None else span * bar.value / scale_max) + 6
-        parts.append(f'<text class="value" x="{x_text:.1f}" y="{y + 18}">{_e(bar.text)}</text>')
+        parts.append(f'<text class="value" x="{x_text:.1f}" y="{y_bar + 14:.1f}">{_e(bar.text)}</text>')
+        y += row_height
     parts.append("</svg>")
     table = data_table(title, ["", value_header], [[b.label, b.text] for b in bars], ident=ident)
-    return Figure(mark_safe("".join(parts)), table)  # noqa: S308 - every text above is escaped
+    return Figure(mark_safe("".join(parts)), table, title)  # noqa: S308 - every text above is escaped
 
 
 def line_chart(
@@ -171,7 +215,7 @@ def line_chart(
         [label, *(texts[i] for _, _, texts in series), *(texts[i] for _, texts in extra_columns)]
         for i, label in enumerate(labels)
     ]
-    return Figure(mark_safe("".join(parts)), data_table(title, headers, rows, ident=ident))  # noqa: S308
+    return Figure(mark_safe("".join(parts)), data_table(title, headers, rows, ident=ident), title)  # noqa: S308
 
 
 def histogram_chart(
@@ -207,7 +251,7 @@ def histogram_chart(
         parts.append(f'<text class="label" x="{x + 4:.1f}" y="{top_pad - 2 + number * 14}">{_e(name)}</text>')
     parts.append("</svg>")
     table = data_table(title, ["Seconds", "Count"], [[b.label, b.text] for b in bars], ident=ident)
-    return Figure(mark_safe("".join(parts)), table)  # noqa: S308 - every text above is escaped
+    return Figure(mark_safe("".join(parts)), table, title)  # noqa: S308 - every text above is escaped
 
 
 def heatmap_chart(
@@ -247,4 +291,73 @@ def heatmap_chart(
     parts.append("</svg>")
     rows = [[label, *texts[r]] for r, label in enumerate(row_labels)]
     table = data_table(title, ["", *col_labels], rows, ident=ident)
-    return Figure(mark_safe("".join(parts)), table)  # noqa: S308 - every text above is escaped
+    return Figure(mark_safe("".join(parts)), table, title)  # noqa: S308 - every text above is escaped
+
+
+def demand_capacity_chart(
+    *,
+    ident: str,
+    title: str,
+    desc: str,
+    row_labels: Sequence[str],
+    col_labels: Sequence[str],
+    demand: Sequence[Sequence[float | None]],
+    demand_texts: Sequence[Sequence[str]],
+    capacity: Sequence[Sequence[float]],
+    capacity_texts: Sequence[Sequence[str]],
+    names: tuple[str, str, str],
+) -> Figure:
+    """Demand and staffed capacity in one grid: for each weekday a demand row above a capacity row.
+
+    Each measure has its own colour and its own scale, shown in the legend underneath (from 0 to the
+    largest value); withheld demand cells are hatched. names: (demand, capacity, withheld).
+    """
+    demand_name, capacity_name, withheld_name = names
+    left, top_pad, cell_h, gap = 96, 22, 18, 8
+    cell_w = (WIDTH - left - 8) / max(1, len(col_labels))
+    legend_h = 64
+    height = top_pad + len(row_labels) * (2 * cell_h + gap) + legend_h
+    demand_peak = max((v for row in demand for v in row if v is not None), default=0.0) or 1.0
+    capacity_peak = max((v for row in capacity for v in row), default=0.0) or 1.0
+    parts = _open_svg(ident, title, desc, int(height))
+    for c, label in enumerate(col_labels):
+        if c % 3 == 0:
+            parts.append(f'<text class="tick" x="{left + c * cell_w + cell_w / 2:.1f}" y="{top_pad - 8}" '
+                         f'text-anchor="middle">{_e(label)}</text>')
+    for r, label in enumerate(row_labels):
+        y = top_pad + r * (2 * cell_h + gap)
+        parts.append(f'<text class="tick" x="{left - 6}" y="{y + cell_h + 4}" text-anchor="end">{_e(label)}</text>')
+        for c in range(len(col_labels)):
+            x = left + c * cell_w
+            value = demand[r][c]
+            if value is None:
+                parts.append(f'<rect class="cell withheld" x="{x:.1f}" y="{y}" width="{cell_w - 1:.1f}" '
+                             f'height="{cell_h - 1}"/>')
+            else:
+                shade = 0.06 + 0.94 * value / demand_peak
+                parts.append(f'<rect class="cell" x="{x:.1f}" y="{y}" width="{cell_w - 1:.1f}" '
+                             f'height="{cell_h - 1}" fill-opacity="{shade:.2f}"/>')
+            shade = 0.06 + 0.94 * capacity[r][c] / capacity_peak
+            parts.append(f'<rect class="cell capacity" x="{x:.1f}" y="{y + cell_h}" width="{cell_w - 1:.1f}" '
+                         f'height="{cell_h - 1}" fill-opacity="{shade:.2f}"/>')
+    # The legend: a ramp for each measure from 0 to its largest value, and the withheld swatch.
+    legend_y = height - legend_h + 14
+    for number, (name, css, peak) in enumerate(
+        ((demand_name, "cell", demand_peak), (capacity_name, "cell capacity", capacity_peak))
+    ):
+        x0 = 8 + number * 240
+        parts.append(f'<text class="label" x="{x0}" y="{legend_y}">{_e(name)}</text>')
+        for step in range(5):
+            parts.append(f'<rect class="{css}" x="{x0 + step * 22}" y="{legend_y + 8}" width="20" height="14" '
+                         f'fill-opacity="{0.06 + 0.94 * step / 4:.2f}"/>')
+        parts.append(f'<text class="tick" x="{x0}" y="{legend_y + 36}">0</text>')
+        parts.append(f'<text class="tick" x="{x0 + 108}" y="{legend_y + 36}" text-anchor="end">{_fmt(peak)}</text>')
+    parts.append(f'<rect class="cell withheld" x="488" y="{legend_y + 8}" width="20" height="14"/>')
+    parts.append(f'<text class="label" x="488" y="{legend_y}">{_e(withheld_name)}</text>')
+    parts.append("</svg>")
+    rows = []
+    for r, label in enumerate(row_labels):
+        rows.append([f"{label} · {demand_name}", *demand_texts[r]])
+        rows.append([f"{label} · {capacity_name}", *capacity_texts[r]])
+    table = data_table(title, ["", *col_labels], rows, ident=ident)
+    return Figure(mark_safe("".join(parts)), table, title)  # noqa: S308 - every text above is escaped

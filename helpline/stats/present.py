@@ -11,9 +11,19 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from helpline import metrics as m
+from helpline.stats import labels
 from helpline.stats.aggregate import Breakdown, Quantile, Rate, Report
-from helpline.stats.charts import Bar, Figure, bar_chart, data_table, heatmap_chart, histogram_chart, line_chart
+from helpline.stats.charts import (
+    Bar,
+    Figure,
+    bar_chart,
+    data_table,
+    demand_capacity_chart,
+    histogram_chart,
+    line_chart,
+)
 from helpline.stats.suppression import Published
+from helpline.wrapup import FEEDBACK_QUESTION_TEXTS
 
 METRIC_LABELS = {
     m.CONTACT_ATTEMPTED: "Contacts attempted",
@@ -67,8 +77,8 @@ SECTIONS = (
 )
 
 
-def code_label(code: str) -> str:
-    return code.replace("_", " ").replace("-", " ")
+def code_label(code: str, dimension: str = "") -> str:
+    return labels.code_label(code, dimension)
 
 
 def bucket_label(start: datetime, by: str) -> str:
@@ -179,15 +189,17 @@ def series_figure(report: Report) -> Figure:
 
 
 def breakdown_bars(breakdown: Breakdown, k: int) -> list[Bar]:
-    bars = [Bar(code_label(label), _value(cell), cell.text(k)) for label, cell in zip(
+    bars = [Bar(code_label(label, breakdown.dimension), _value(cell), cell.text(k)) for label, cell in zip(
         breakdown.labels, breakdown.cells, strict=True)]
     if breakdown.line is not None and breakdown.line.rest is not None:
         rest = breakdown.line.rest
-        bars.append(Bar("not recorded", _value(rest), rest.text(k)))
+        bars.append(Bar(str(labels.NOT_RECORDED), _value(rest), rest.text(k)))
     return bars
 
 
 def breakdown_title(breakdown: Breakdown) -> str:
+    if breakdown.dimension in FEEDBACK_QUESTION_TEXTS:
+        return f"Feedback: {FEEDBACK_QUESTION_TEXTS[breakdown.dimension]}"
     dimension = DIMENSION_LABELS.get(breakdown.dimension, code_label(breakdown.dimension))
     return f"{METRIC_LABELS.get(breakdown.metric, breakdown.metric)} by {dimension}"
 
@@ -279,16 +291,18 @@ def heatmap_figures(report: Report) -> list[Figure]:
             "Hatched cells are withheld to protect small numbers.")
     if demand.withheld:
         desc += " Every cell is withheld: there are too few contacts to show them safely."
-    figures = [
-        heatmap_chart(ident="heat-demand", title="Demand by hour of week", desc=desc, row_labels=WEEKDAYS,
-                      col_labels=hours, values=[[_value(c) for c in row] for row in demand.cells],
-                      texts=[[c.text(k) for c in row] for row in demand.cells]),
-        heatmap_chart(ident="heat-capacity", title="Staffed counsellor-hours by hour of week",
-                      desc="Counsellor-hours available in each hour of the week over the whole range.",
-                      row_labels=WEEKDAYS, col_labels=hours, values=report.heatmap.counsellor_hours,
-                      texts=[[f"{v:,.0f}" for v in row] for row in report.heatmap.counsellor_hours]),
+    return [
+        demand_capacity_chart(
+            ident="heat-demand-capacity", title="Demand and staffed capacity by hour of week",
+            desc=desc + " Under each day's demand row, a second row shows the counsellor-hours staffed.",
+            row_labels=WEEKDAYS, col_labels=hours,
+            demand=[[_value(c) for c in row] for row in demand.cells],
+            demand_texts=[[c.text(k) for c in row] for row in demand.cells],
+            capacity=report.heatmap.counsellor_hours,
+            capacity_texts=[[f"{v:,.0f}" for v in row] for row in report.heatmap.counsellor_hours],
+            names=("Contacts attempted", "Counsellor-hours staffed", "Withheld (small number)"),
+        )
     ]
-    return figures
 
 
 def export_tables(report: Report) -> list[ExportTable]:

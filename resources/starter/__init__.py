@@ -1,4 +1,4 @@
-"""Loading the example starter content (resources/starter/en.py and de.py).
+"""Loading the example starter content (resources/starter/: en.py, de.py, nl.py, fr.py, es.py, crisis.py).
 
 Existing content is left alone unless `update=True`: an editor's changes to an example article
 are never overwritten by running the loader again.
@@ -13,7 +13,11 @@ from django.db import transaction
 
 from resources.models import Article, Category, CategoryTranslation, CrisisContact, LandingPage, Module, ModuleStep
 from resources.revisions import Actor, do_record_module_revision, do_save_article
-from resources.starter import de, en
+from resources.starter import crisis, de, en, es, fr, nl
+
+# Every language with starter content besides English, whose module carries CATEGORY_NAMES, ARTICLES,
+# MODULES and LANDING_PAGES.
+TRANSLATED = {"de": de, "nl": nl, "fr": fr, "es": es}
 
 PUBLISHED_ON = date(2025, 1, 1)
 NOTE = "example starter content"
@@ -33,15 +37,16 @@ def do_load_starter_content(*, actor: Actor = None, update: bool = False) -> Loa
     report = LoadReport()
     with transaction.atomic():
         categories = _load_categories(report, update=update)
-        for article in en.ARTICLES:
-            _load_article(article, "en", categories, report, actor=actor, update=update)
-        for lang, modules in (("en", en.MODULES), ("de", de.MODULES)):
-            for module in modules:
+        contents = {"en": en, **TRANSLATED}
+        for lang, content in contents.items():
+            for article in content.ARTICLES:
+                _load_article(article, lang, categories, report, actor=actor, update=update)
+            for module in content.MODULES:
                 _load_module(module, lang, report, actor=actor, update=update)
-        for lang, contacts in (("en", en.CRISIS_CONTACTS), ("de", de.CRISIS_CONTACTS)):
-            _load_crisis_contacts(contacts, lang, report, update=update)
-        for lang, pages in (("en", en.LANDING_PAGES), ("de", de.LANDING_PAGES)):
-            for page in pages:
+        for lang in crisis.LANGUAGES:
+            _load_crisis_contacts(crisis.contacts_in(lang), lang, report, update=update)
+        for lang, content in contents.items():
+            for page in content.LANDING_PAGES:
                 _load_landing_page(page, lang, report, update=update)
     return report
 
@@ -53,13 +58,14 @@ def _load_categories(report: LoadReport, *, update: bool) -> dict[str, Category]
         if not created and update:
             Category.objects.filter(pk=category.pk).update(**data)
         _tally(report, created, update)
-        name, description = de.CATEGORY_NAMES[str(data["slug"])]
-        translation, created = CategoryTranslation.objects.get_or_create(
-            category=category, language="de", defaults={"name": name, "description": description}
-        )
-        if not created and update:
-            translation.name, translation.description = name, description
-            translation.save()
+        for lang, content in TRANSLATED.items():
+            name, description = content.CATEGORY_NAMES[str(data["slug"])]
+            translation, created = CategoryTranslation.objects.get_or_create(
+                category=category, language=lang, defaults={"name": name, "description": description}
+            )
+            if not created and update:
+                translation.name, translation.description = name, description
+                translation.save()
         categories[category.slug] = category
     return categories
 

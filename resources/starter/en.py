@@ -421,46 +421,7 @@ If you ever feel overwhelmed, or think about harming yourself, the crisis contac
     },
 ]
 
-CRISIS_CONTACTS = [
-    # United Kingdom
-    {"country": "GB", "name": "Emergency services", "phone": "999", "hours": "24 hours",
-     "url": "", "description": "If you or someone else is in immediate danger."},
-    {"country": "GB", "name": "Samaritans", "phone": "116 123", "hours": "24 hours, every day, free",
-     "url": "https://www.samaritans.org", "description": "Emotional support for anyone who is struggling or thinking about suicide."},
-    {"country": "GB", "name": "Stop It Now helpline (UK and Ireland)", "phone": "0808 1000 900",
-     "hours": "See website for opening hours", "url": "https://www.stopitnow.org.uk",
-     "description": "Confidential advice for anyone worried about their own or someone else's sexual thoughts or behaviour towards children."},
-    # Ireland
-    {"country": "IE", "name": "Emergency services", "phone": "112", "hours": "24 hours",
-     "url": "", "description": "If you or someone else is in immediate danger (999 also works)."},
-    {"country": "IE", "name": "Samaritans Ireland", "phone": "116 123", "hours": "24 hours, every day, free",
-     "url": "https://www.samaritans.org/ireland/", "description": "Emotional support for anyone who is struggling or thinking about suicide."},
-    {"country": "IE", "name": "Pieta", "phone": "1800 247 247", "hours": "24 hours, every day, free",
-     "url": "https://www.pieta.ie", "description": "Support for people thinking about suicide or self-harm."},
-    # United States
-    {"country": "US", "name": "Emergency services", "phone": "911", "hours": "24 hours",
-     "url": "", "description": "If you or someone else is in immediate danger."},
-    {"country": "US", "name": "988 Suicide & Crisis Lifeline", "phone": "988", "hours": "24 hours, call or text",
-     "url": "https://988lifeline.org", "description": "Free, confidential support for people in distress."},
-    {"country": "US", "name": "Stop It Now helpline", "phone": "1-888-773-8368",
-     "hours": "See website for opening hours", "url": "https://www.stopitnow.org",
-     "description": "Confidential support for people concerned about their own or someone else's sexual thoughts or behaviour towards children."},
-    # Germany
-    {"country": "DE", "name": "Emergency services", "phone": "112", "hours": "24 hours",
-     "url": "", "description": "If you or someone else is in immediate danger."},
-    {"country": "DE", "name": "TelefonSeelsorge", "phone": "0800 111 0 111", "hours": "24 hours, every day, free",
-     "url": "https://www.telefonseelsorge.de", "description": "Anonymous emotional support by phone, chat and email (in German)."},
-    {"country": "DE", "name": "Kein Täter werden", "phone": "", "hours": "See website",
-     "url": "https://www.kein-taeter-werden.de", "description": "Free, confidential therapy network for people who feel sexually drawn to children."},
-    # Netherlands
-    {"country": "NL", "name": "Emergency services", "phone": "112", "hours": "24 hours",
-     "url": "", "description": "If you or someone else is in immediate danger."},
-    {"country": "NL", "name": "113 Suicide Prevention", "phone": "0800 0113", "hours": "24 hours, every day, free",
-     "url": "https://www.113.nl", "description": "Anonymous support for people thinking about suicide (113 also works)."},
-    {"country": "NL", "name": "Stop it Now! Netherlands", "phone": "0800 266 6436",
-     "hours": "See website for opening hours", "url": "https://stopitnow.nl",
-     "description": "Anonymous support for people worried about their sexual feelings towards children (in Dutch)."},
-]
+# Crisis contacts for every country and language: resources/starter/crisis.py.
 
 LANDING_PAGES = [
     {

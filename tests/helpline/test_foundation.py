@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
-from helpline.env import database_from_url, env_bool, env_int, env_list
+from helpline.env import database_from_url, env_bool, env_int, env_list, env_map
 from helpline.middleware import SECURITY_HEADERS
 from tests.conftest import REPO
 
@@ -31,6 +31,30 @@ def test_it_fails_loudly_on_bad_values(monkeypatch: pytest.MonkeyPatch, name: st
             env_bool(name, False)
         else:
             env_int(name, 0)
+
+
+def test_it_reads_key_value_maps(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("X_MAP", "de=DE, nl = NL,,")
+    assert env_map("X_MAP", {}) == {"de": "DE", "nl": "NL"}
+    assert env_map("X_UNSET", {"en": "GB"}) == {"en": "GB"}
+    monkeypatch.setenv("X_MAP", "de=DE,nl")
+    with pytest.raises(ImproperlyConfigured, match="key=value"):
+        env_map("X_MAP", {})
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("CRISIS_DEFAULT_COUNTRIES", "de=Germany"), ("CRISIS_DEFAULT_COUNTRIES", "xx=DE"),
+     ("CRISIS_DEFAULT_COUNTRY", "UK1")],
+)
+def test_it_refuses_bad_crisis_default_countries(tmp_path, variable: str, value: str) -> None:
+    env = {"PATH": "/usr/bin:/bin", "HELPLINE_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "helpline.settings",
+           "SECRET_KEY": "k" * 50, variable: value}
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"], cwd=REPO, env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "crisis default countries" in result.stderr or "CRISIS_DEFAULT_COUNTRIES" in result.stderr
 
 
 def test_it_refuses_out_of_range_numbers(monkeypatch: pytest.MonkeyPatch) -> None:

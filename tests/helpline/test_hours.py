@@ -293,3 +293,27 @@ def test_it_refuses_a_period_across_midnight_in_the_admin(admin_client: Client) 
     )
     assert response.status_code == 302
     assert OpeningHours.objects.filter(weekday=4, opens=time(22), closes=time(0)).exists()
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", "Wednesday 2 December, 00:00 (UK time)"),
+        ("de", "Mittwoch, 2. Dezember, 00:00 Uhr (britische Zeit)"),
+        ("nl", "woensdag 2 december, 00:00 uur (Britse tijd)"),
+        ("fr", "mercredi 2 décembre, 00 h 00 (heure du Royaume-Uni)"),
+        ("es", "miércoles, 2 de diciembre, 00:00 (hora del Reino Unido)"),
+    ],
+)
+def test_it_says_when_the_chat_opens_as_each_language_writes_it(lang: str, words: str) -> None:
+    assert hours.opening_words(datetime(2026, 12, 2, 0, 0, tzinfo=UTC), lang, "Europe/London") == words
+
+
+def test_it_names_a_time_zone_it_has_no_words_for_by_its_city() -> None:
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert hours.time_zone_words("America/Los_Angeles") == "time in Los Angeles"
+    assert hours.opening_words(datetime(2026, 7, 1, 7, 30, tzinfo=UTC), "en", "Europe/Berlin") == (
+        "Wednesday 1 July, 09:30 (German time)"
+    )

@@ -160,10 +160,11 @@ def test_it_shows_when_the_chat_opens_while_it_is_closed(client: Client, closed_
     assert response.status_code == 200
     assert 'id="chat-app"' not in html and "chat/js/seeker." not in html
     assert "The chat is closed at the moment" in html
-    assert settings.SERVICE_TIME_ZONE in html
+    assert "(UK time)" in html and settings.SERVICE_TIME_ZONE not in html
     assert 'href="/help/"' in html and 'href="/crisis/"' in html
     german = client.get("/de/chat/").content.decode()
     assert "Der Chat ist gerade geschlossen" in german and 'href="/de/crisis/"' in german
+    assert "Uhr (britische Zeit)" in german
 
 
 def test_it_says_so_when_it_does_not_know_when_the_chat_opens(client: Client) -> None:
@@ -286,3 +287,27 @@ def test_the_german_catalogue_is_complete_and_compiled() -> None:
     untranslated = [m for m, s in entries if m.strip() != '""' and s.strip() == '""']
     assert untranslated == []
     assert "#, fuzzy" not in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "answer"),
+    [
+        ("nl", "Hebt u gedachten om uzelf iets aan te doen", "Ik weet het niet zeker"),
+        ("fr", "Avez-vous des pensées de vous faire du mal", "Je ne suis pas sûr"),
+        ("es", "¿Tiene pensamientos de hacerse daño", "No estoy seguro"),
+    ],
+)
+def test_it_asks_the_triage_questions_in_every_shipped_language(
+    client: Client, lang: str, question: str, answer: str
+) -> None:
+    html = client.get(f"/{lang}/chat/").content.decode()
+    assert question in html and answer in html
+    for code, name in (("nl", "Nederlands"), ("fr", "Français"), ("es", "Español")):
+        assert f'value="{code}"' in html and name in html
+
+
+def test_the_new_languages_have_canned_responses() -> None:
+    from helpline.models import CannedResponse
+
+    for lang in ("nl", "fr", "es"):
+        assert CannedResponse.objects.filter(language=lang).count() == 4

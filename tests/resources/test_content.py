@@ -59,7 +59,7 @@ def test_it_falls_back_to_english_when_there_is_no_german_version(make_article, 
     response = seeker.get("/de/help/a/only-english/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<html lang="de">' in html
+    assert '<html lang="de" dir="ltr">' in html
     assert '<article lang="en">' in html
     assert "Only in English" in html
     assert "noch nicht auf Deutsch" in html

@@ -181,17 +181,33 @@ def test_crisis_contacts_for_gives_the_fixed_shape(starter: None) -> None:
     assert any(c["phone"] == "116 123" for c in contacts)
 
 
+def test_it_defaults_to_the_country_of_the_page_language(starter: None, settings) -> None:
+    settings.CRISIS_DEFAULT_COUNTRIES = {"en": "GB", "de": "DE", "nl": "NL"}
+    assert crisis_contacts_for(None, "de") == crisis_contacts_for("DE", "de")
+    assert crisis_contacts_for(None, "nl") == crisis_contacts_for("NL", "nl")
+    assert crisis_contacts_for(None, "en")[0]["phone"] == "999"
+
+
 def test_crisis_contacts_fall_back_to_the_default_country(starter: None, settings) -> None:
+    settings.CRISIS_DEFAULT_COUNTRIES = {}
     settings.CRISIS_DEFAULT_COUNTRY = "NL"
     assert crisis_contacts_for(None, "en") == crisis_contacts_for("NL", "en")
     assert crisis_contacts_for("ZZ", "en") == crisis_contacts_for("NL", "en")
     assert crisis_contacts_for("de", "en")[0]["phone"] == "112"
 
 
-def test_crisis_contacts_fall_back_to_english(starter: None) -> None:
-    german = crisis_contacts_for("DE", "de")
-    assert german[0]["name"] == "Notruf"
-    assert crisis_contacts_for("NL", "de") == crisis_contacts_for("NL", "en")
+def test_crisis_contacts_are_in_the_page_language_for_every_country(starter: None) -> None:
+    assert crisis_contacts_for("DE", "de")[0]["name"] == "Notruf"
+    assert crisis_contacts_for("GB", "de")[0] == {
+        "name": "Notruf", "phone": "999", "hours": "rund um die Uhr", "url": "",
+        "description": "Wenn Sie oder jemand anderes in unmittelbarer Gefahr sind.",
+    }
+    assert crisis_contacts_for("NL", "fr")[0]["name"] == "Numéro d'urgence"
+    assert crisis_contacts_for("ES", "es")[1]["name"] == "024 Línea de atención a la conducta suicida"
+
+
+def test_crisis_contacts_fall_back_to_english_for_a_language_without_contacts(starter: None) -> None:
+    assert crisis_contacts_for("NL", "ar") == crisis_contacts_for("NL", "en")
 
 
 def test_the_crisis_page_lets_the_seeker_choose_a_country(starter: None, seeker: Client) -> None:
@@ -203,6 +219,15 @@ def test_the_crisis_page_lets_the_seeker_choose_a_country(starter: None, seeker:
     assert "geolocation" not in page
 
 
+def test_the_crisis_page_preselects_the_country_of_its_language(starter: None, seeker: Client) -> None:
+    pages = [("/crisis/", "GB"), ("/de/crisis/", "DE"), ("/nl/crisis/", "NL"), ("/fr/crisis/", "FR"),
+             ("/es/crisis/", "ES")]
+    for path, code in pages:
+        page = seeker.get(path).content.decode()
+        assert f'<option value="{code}" selected>' in page, path
+        assert f'data-country="{code}">' in page, path
+
+
 def test_the_starter_content_covers_the_brief(starter: None) -> None:
     articles = Article.objects.filter(language="en")
     assert articles.count() >= 12
@@ -212,7 +237,8 @@ def test_the_starter_content_covers_the_brief(starter: None) -> None:
     for lang in ("en", "de"):
         module = Module.objects.get(slug="first-steps", language=lang)
         assert module.steps.count() >= 5 and module.is_example
-    assert set(CrisisContact.objects.values_list("country", flat=True)) >= {"GB", "IE", "US", "DE", "NL"}
+    countries = set(CrisisContact.objects.values_list("country", flat=True))
+    assert countries >= {"GB", "IE", "US", "DE", "NL", "BE", "FR", "ES"}
     assert Article.objects.filter(slug="finding-professional-help").exists()
 
 
@@ -240,3 +266,17 @@ def test_the_loadstartercontent_command_runs(db: None) -> None:
     call_command("loadstartercontent", stdout=out)
     assert "created" in out.getvalue()
     assert Article.objects.count() >= 12
+
+
+def test_every_shipped_item_has_a_german_version(starter: None, seeker: Client) -> None:
+    from resources.models import LandingPage
+
+    for model in (Article, Module, LandingPage):
+        key = "code" if model is LandingPage else "slug"
+        english = set(model.objects.filter(language="en").values_list(key, flat=True))
+        german = set(model.objects.filter(language="de").values_list(key, flat=True))
+        assert english and english == german, model.__name__
+    for slug in Article.objects.filter(language="en").values_list("slug", flat=True):
+        page = seeker.get(f"/de/help/a/{slug}/").content.decode()
+        assert "nicht auf Deutsch" not in page and "auf Englisch angezeigt" not in page, slug
+        assert 'lang="en"' not in page, slug

@@ -76,12 +76,14 @@ def test_it_shows_no_small_count_on_the_dashboard(manager: Client, quiet_month: 
             assert not 1 <= int(text) < K
 
 
-def test_it_puts_a_data_table_after_every_chart(manager: Client, quiet_month: None) -> None:
+def test_it_puts_a_data_table_behind_a_disclosure_after_every_chart(manager: Client, quiet_month: None) -> None:
     html = manager.get("/manage/stats/?by=day").content.decode()
-    charts = re.findall(r"<svg .*?</svg>(.{0,80})", html, flags=re.S)
+    charts = re.findall(r"<svg .*?</svg>(.{0,120})", html, flags=re.S)
     assert len(charts) >= 8
     for following in charts:
-        assert following.startswith('<div class="table-scroll"')
+        assert following.startswith(
+            '<details class="chart-data"><summary>Data table</summary><div class="table-scroll"'
+        )
     assert html.count("<title id=") == len(charts) and html.count("<desc id=") == len(charts)
     assert "style=" not in html and "<script>" not in html
 

@@ -36,7 +36,13 @@ export const waitingMethods = {
   },
 
   on_crisis(frame) {
+    // The page lists every country's contacts with a picker (resources/js/crisis-country.js); the
+    // frame's list (the default country's) is only for a page without it.
     const list = this.$("crisis-contacts");
+    if (!list) {
+      this.$("crisis-panel").hidden = false;
+      return;
+    }
     list.replaceChildren();
     for (const contact of Array.isArray(frame.contacts) ? frame.contacts : []) {
       const item = document.createElement("li");

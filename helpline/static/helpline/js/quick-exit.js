@@ -55,6 +55,41 @@ function onKeyUp(event) {
   lastKeyWasShifted = event.shiftKey;
 }
 
+// Links and search forms within the site replace the tab's current history entry instead of adding
+// one, so that a whole visit takes a single place in the Back history: after quick exit (which
+// replaces that place too), Back leaves the site instead of returning to the page read before.
+// New tabs, downloads, modified clicks and in-page anchors (the skip link) behave as usual.
+function sameSiteUrl(href) {
+  try {
+    const url = new URL(href, window.location.href);
+    return url.origin === window.location.origin ? url : null;
+  } catch (_) {
+    return null;
+  }
+}
+
+function onClick(event) {
+  if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  const link = event.target instanceof Element ? event.target.closest("a[href]") : null;
+  if (!link || link.target || link.hasAttribute("download") || link.hasAttribute("data-quick-exit")) return;
+  const url = sameSiteUrl(link.getAttribute("href"));
+  if (!url) return;
+  if (url.hash && url.pathname === window.location.pathname && url.search === window.location.search) return;
+  event.preventDefault();
+  window.location.replace(url.href);
+}
+
+function onSubmit(event) {
+  const form = event.target;
+  if (event.defaultPrevented || !(form instanceof HTMLFormElement) || form.target) return;
+  if ((form.getAttribute("method") || "get").toLowerCase() !== "get") return;
+  const url = sameSiteUrl(form.getAttribute("action") || window.location.href);
+  if (!url) return;
+  event.preventDefault();
+  url.search = new URLSearchParams(new FormData(form, event.submitter)).toString();
+  window.location.replace(url.href);
+}
+
 function init() {
   for (const button of document.querySelectorAll("[data-quick-exit]")) {
     button.addEventListener("click", (event) => {
@@ -63,6 +98,8 @@ function init() {
     });
   }
   document.addEventListener("keyup", onKeyUp, true);
+  document.addEventListener("click", onClick);
+  document.addEventListener("submit", onSubmit);
   if ("BroadcastChannel" in window) {
     channel = new BroadcastChannel(CHANNEL);
     channel.addEventListener("message", (event) => {
