@@ -32,7 +32,7 @@ def test_it_counts_a_click_and_opens_the_chat_with_the_source(
 
 @pytest.mark.parametrize(
     ("destination", "location"),
-    [("help", "/help/"), ("assessment", "/help/self-assessment/"), ("messages", "/chat/?src=example-search_0")],
+    [("help", "/help/"), ("assessment", "/help/self-assessment/"), ("messages", "/mailbox/?src=example-search_0")],
 )
 def test_it_sends_each_destination_to_its_page(
     partner: Partner, visitor: Client, clear_cache: None, destination: str, location: str
