@@ -41,7 +41,7 @@ test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
-	$(PY) -m chat.bench $(BENCH_ARGS)
+	$(PY) -m chat.loadtest.bench $(BENCH_ARGS)
 
 # Secure messages: the inbox listing 10,000 threads (PostgreSQL at DATABASE_URL) and a 50-message
 # thread opened in Chromium; prints both figures (tests/mailbox/test_bench.py).

@@ -11,9 +11,9 @@ import pytest
 
 from chat import positions
 from chat.certificates import generate_root_key, write_public_key
+from chat.loadtest.provision import ProvisionedCounsellor, provision_counsellor
 from chat.store import get_store
 from chat.store.base import LiveStore
-from chat.testing import ProvisionedCounsellor, provision_counsellor
 
 
 @asynccontextmanager

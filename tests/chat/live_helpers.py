@@ -9,7 +9,7 @@ from typing import Any
 from channels.testing import WebsocketCommunicator
 
 from chat import e2ee
-from chat.testing import ProvisionedCounsellor
+from chat.loadtest.provision import ProvisionedCounsellor
 from helpline.asgi import application
 
 ORIGIN = (b"origin", b"http://localhost")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chat.client import ClientError, CounsellorClient, SeekerClient
-from chat.testing import ProvisionedCounsellor
+from chat.loadtest.provision import ProvisionedCounsellor
 from tests.conftest import REPO, LiveServer
 
 __all__ = ["Pair", "connect_pairs", "http_status", "provision", "wait_for"]
@@ -38,8 +38,8 @@ def provision(server: LiveServer, count: int, *, chat_limit: int = 2) -> tuple[l
     from chat import e2ee
 
     result = subprocess.run(
-        [sys.executable, "-m", "chat.testing", str(count), "counsellor", str(chat_limit)], cwd=REPO, env=server.env,
-        capture_output=True, text=True,
+        [sys.executable, "-m", "chat.loadtest.provision", str(count), "counsellor", str(chat_limit)],
+        cwd=REPO, env=server.env, capture_output=True, text=True,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     data = json.loads(result.stdout)

@@ -12,8 +12,8 @@ import pytest
 from asgiref.sync import sync_to_async
 
 from chat import bus, e2ee, janitor
+from chat.loadtest.provision import ProvisionedCounsellor
 from chat.store.base import LiveStore
-from chat.testing import ProvisionedCounsellor
 from helpline import metrics
 from helpline.models import AuditEvent, Counter
 from tests.chat.live_helpers import Counsellor, Seeker, Socket, connect_pair

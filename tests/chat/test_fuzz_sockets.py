@@ -23,8 +23,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chat import e2ee, janitor, protocol
+from chat.loadtest.provision import ProvisionedCounsellor, provision_counsellor
 from chat.store import get_store
-from chat.testing import ProvisionedCounsellor, provision_counsellor
 from helpline.asgi import application
 from tests.chat.live_helpers import ORIGIN, Counsellor, Seeker, connect_pair
 

@@ -15,7 +15,7 @@ import pytest
 
 from chat import e2ee
 from chat.client import CounsellorClient, SeekerClient
-from chat.testing import ProvisionedCounsellor
+from chat.loadtest.provision import ProvisionedCounsellor
 from tests.conftest import REPO, LiveServer
 
 pytestmark = pytest.mark.integration
@@ -26,7 +26,7 @@ def provision(
 ) -> tuple[list[ProvisionedCounsellor], bytes]:
     """Create working counsellors inside the live server's own database."""
     result = subprocess.run(
-        [sys.executable, "-m", "chat.testing", str(count), role], cwd=REPO, env=server.env,
+        [sys.executable, "-m", "chat.loadtest.provision", str(count), role], cwd=REPO, env=server.env,
         capture_output=True, text=True,
     )
     assert result.returncode == 0, result.stderr[-3000:]

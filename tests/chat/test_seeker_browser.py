@@ -2,7 +2,7 @@
 
 The seeker is Chromium on /chat/; the counsellor is the Python reference client
 (chat.client.CounsellorClient) in a thread with its own event loop, signed in with an account
-provisioned in the live server's database (`python -m chat.testing 1`). A test with both sides
+provisioned in the live server's database (`python -m chat.loadtest.provision 1`). A test with both sides
 in Chromium is tests/chat/test_two_browsers.py.
 """
 
@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 import pytest
 
 from chat.client import ClientError, CounsellorClient
-from chat.testing import ProvisionedCounsellor
+from chat.loadtest.provision import ProvisionedCounsellor
 from tests.chat.browser_helpers import (
     Recorder,
     database_dump,
@@ -88,7 +88,7 @@ def start_server(daphne_server: Callable[..., LiveServer], neutral_site: str) ->
 def provision(server: LiveServer, **env: str) -> ProvisionedCounsellor:
     """A certified, signed-in counsellor in the live server's database."""
     result = subprocess.run(
-        [sys.executable, "-m", "chat.testing", "1"], cwd=REPO, env={**server.env, **env},
+        [sys.executable, "-m", "chat.loadtest.provision", "1"], cwd=REPO, env={**server.env, **env},
         capture_output=True, text=True, timeout=60,
     )
     assert result.returncode == 0, result.stderr

@@ -22,7 +22,7 @@ import pytest
 from chat import e2ee
 from chat.certificates import generate_root_key, write_private_key, write_public_key
 from chat.client import CounsellorClient, SeekerClient
-from chat.testing import ProvisionedCounsellor
+from chat.loadtest.provision import ProvisionedCounsellor
 from tests.conftest import REPO, LiveServer
 from tests.personas import browser_sign_in, code_from_secret, live_staff
 
@@ -86,7 +86,8 @@ def manage(server: LiveServer, *args: str) -> str:
 def provision(server: LiveServer, role: str = "counsellor") -> ProvisionedCounsellor:
     root_key_files(server)
     result = subprocess.run(
-        [sys.executable, "-m", "chat.testing", "1", role], cwd=REPO, env=server.env, capture_output=True, text=True,
+        [sys.executable, "-m", "chat.loadtest.provision", "1", role],
+        cwd=REPO, env=server.env, capture_output=True, text=True,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     return ProvisionedCounsellor.from_json(json.loads(result.stdout)["counsellors"][0])

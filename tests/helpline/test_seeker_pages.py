@@ -230,7 +230,7 @@ def test_collectstatic_makes_the_demo_root_key_in_demo_mode(settings: Any, tmp_p
 
 def test_it_serves_the_revocation_list_uncached(client: Client) -> None:
     from chat.certificates import do_revoke
-    from chat.testing import provision_counsellor
+    from chat.loadtest.provision import provision_counsellor
 
     person = provision_counsellor("revoked-counsellor")
     from chat.models import IdentityKey

@@ -15,7 +15,7 @@ import pytest
 from asgiref.sync import sync_to_async
 
 from chat import e2ee, janitor, protocol
-from chat.testing import ProvisionedCounsellor
+from chat.loadtest.provision import ProvisionedCounsellor
 from tests.chat.live_helpers import Counsellor, Seeker, Socket, connect_pair
 from tests.live_fixtures import fresh_store
 from tests.personas import make_staff, signed_in_client, ws_headers
