@@ -47,6 +47,41 @@ def missing_service(reason: str) -> None:
     pytest.skip(reason)
 
 
+# --- Markers from the services a test uses --------------------------------------------------------
+
+# A test that uses one of these fixtures, directly or through other fixtures, gets the marker, so
+# that `make check` (`-m "not redis and not postgres and not browser and not integration"`) runs
+# exactly the tests that need no service. A fixture that reaches a service through
+# request.getfixturevalue declares the marker on its params instead (pytest.param(..., marks=...));
+# `redis_url` and `postgres_required` refuse an unmarked test, so a forgotten marker fails at once.
+SERVICE_MARKERS = {
+    "_redis_answers": "redis",  # the shared Redis; redis_url and redis_client use it
+    "throwaway_redis": "redis",  # a redis-server process of the test's own (tests/chat/test_resilience_redis.py)
+    "redis_process": "redis",  # the same for Sentinel and sharding (tests/deploy/test_redis_conn.py)
+    "postgres_required": "postgres",
+    "browser": "browser",  # Chromium; every page and context fixture uses it
+    "live_database": "integration",  # databases for servers in subprocesses; daphne_server uses it
+    "daphne_server": "integration",
+    "nginx_binary": "integration",  # nginx_front uses it
+}
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        for fixture, marker in SERVICE_MARKERS.items():
+            if fixture in used and item.get_closest_marker(marker) is None:
+                item.add_marker(marker)
+
+
+def require_marker(request: pytest.FixtureRequest, marker: str) -> None:
+    """Fail a test that reaches a service without its marker (it would break `make check`)."""
+    if request.node.get_closest_marker(marker) is None:
+        pytest.fail(f"{request.node.nodeid} uses a {marker} fixture but is not marked `{marker}`: request the "
+                    f"fixture by name, or mark the parameter that reaches it (tests/conftest.py, SERVICE_MARKERS)")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _collected_static() -> None:
     """Collect static files once, so templates find their content-hashed names and SRI values."""
@@ -65,7 +100,7 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def redis_url() -> str:
+def _redis_answers() -> str:
     import redis
 
     url = settings.TEST_REDIS_URL
@@ -76,6 +111,13 @@ def redis_url() -> str:
     except Exception as exc:
         missing_service(f"Redis at {url} does not answer ({exc.__class__.__name__})")
     return url
+
+
+@pytest.fixture
+def redis_url(request: pytest.FixtureRequest, _redis_answers: str) -> str:
+    """The shared Redis (REDIS_URL when the run started) for a test marked `redis`."""
+    require_marker(request, "redis")
+    return _redis_answers
 
 
 @pytest.fixture
@@ -93,8 +135,9 @@ def redis_client(redis_url: str) -> Iterator[object]:
 # --- PostgreSQL --------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def postgres_required() -> None:
+@pytest.fixture
+def postgres_required(request: pytest.FixtureRequest) -> None:
+    require_marker(request, "postgres")
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         missing_service("DATABASE_URL does not point at PostgreSQL")
 

@@ -1,9 +1,13 @@
 """Staff personas, defined once for the whole suite (registered as a plugin in tests/conftest.py).
 
 Fixtures: `counsellor`, `other_counsellor`, `supervisor`, `manager`, `admin` (users with a
-confirmed authenticator), `clear_cache` (empties the cache, and with it rate-limit counters),
-`close_thread_connections` (for async tests that reach the database from a worker thread), and
-`admin_client` (pytest-django's, overridden here to pass the second factor).
+confirmed authenticator), `manager_client` (the manager signed in with both factors),
+`clear_cache` (empties the cache, and with it rate-limit counters), `close_thread_connections`
+(for async tests that reach the database from a worker thread), and `admin_client`
+(pytest-django's, overridden here to pass the second factor). The help-seeker's side is not a
+persona here: in-process tests use `tests/chat/live_helpers.Seeker`, page tests an anonymous
+Client (`seeker` in tests/resources/conftest.py), live tests the reference client.
+Certified counsellors for the live path are in tests/live_fixtures.py.
 
 Helpers:
     make_staff(role, username=..., **profile)   a staff user made through the real service function
@@ -181,6 +185,12 @@ def manager(db: None) -> User:
 @pytest.fixture
 def admin(db: None) -> User:
     return make_staff("admin", username="admin")
+
+
+@pytest.fixture
+def manager_client(manager: User) -> Client:
+    """The manager's browser, signed in with password and code."""
+    return signed_in_client(manager)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -17,44 +17,12 @@ from chat.store.base import LiveStore
 from helpline import metrics
 from helpline.models import AuditEvent, Counter
 from tests.chat.live_helpers import Counsellor, Seeker, Socket, connect_pair
-from tests.live_fixtures import fresh_store
 
 # Serialized rollback keeps the shipped defaults (triage questions, opening hours) between tests.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@pytest.fixture(autouse=True)
-def _no_background_janitor(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(janitor, "AUTOSTART", False)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches() -> None:
-    from helpline.hours import clear_schedule_cache
-    from helpline.triage import clear_catalogue_cache
-
-    clear_schedule_cache()
-    clear_catalogue_cache()
-
-
-@pytest.fixture(params=["memory", "redis"])
-async def live(request: pytest.FixtureRequest, settings: Any) -> AsyncIterator[LiveStore]:
-    if request.param == "redis":
-        request.getfixturevalue("redis_client")
-        settings.REDIS_URL = request.getfixturevalue("redis_url")
-    path = "chat.store.redis.RedisStore" if request.param == "redis" else "chat.store.memory.MemoryStore"
-    async with fresh_store(settings, path) as store:
-        yield store
-
-
-@pytest.fixture
-def counsellor(staff: Callable[..., ProvisionedCounsellor]) -> ProvisionedCounsellor:
-    return staff("counsellor", chat_limit=2)
-
-
-@pytest.fixture
-def root_public(org_root: Any) -> bytes:
-    return e2ee.public_point(org_root.public_key())
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("no_background_janitor", "fresh_content_caches"),
+]
 
 
 def counter(metric: str, dimension: str = "") -> int:
@@ -70,7 +38,7 @@ async def acounter(metric: str, dimension: str = "") -> int:
 # --- Joining ----------------------------------------------------------------------------------------
 
 
-async def test_it_welcomes_a_seeker_into_the_queue(live: LiveStore, root_public: bytes) -> None:
+async def test_it_welcomes_a_seeker_into_the_queue(live_store: LiveStore, root_public: bytes) -> None:
     seeker = Seeker(root_public)
     welcome = await seeker.join({"concern": "own_thoughts"})
     assert welcome["type"] == "welcome"
@@ -78,13 +46,13 @@ async def test_it_welcomes_a_seeker_into_the_queue(live: LiveStore, root_public:
     assert set(welcome["rules"]) == {"queue_idle_seconds", "chat_idle_seconds", "idle_warning_seconds", "grace_seconds"}
     queue = await seeker.expect("queue")
     assert queue["position"] == 1 and queue["eta_seconds"] is None  # nobody on shift: no honest estimate
-    chat = await live.get_chat(seeker.session)
+    chat = await live_store.get_chat(seeker.session)
     assert chat is not None and chat.pathway == "self" and chat.priority == "normal"
     assert await acounter(metrics.CHAT_QUEUED) == 1
     await seeker.close()
 
 
-async def test_it_shows_crisis_contacts_at_once_and_raises_priority(live: LiveStore, root_public: bytes) -> None:
+async def test_it_shows_crisis_contacts_at_once_and_raises_priority(live_store: LiveStore, root_public: bytes) -> None:
     calm = Seeker(root_public)
     await calm.join({"concern": "own_thoughts"})
     urgent = Seeker(root_public)
@@ -93,18 +61,18 @@ async def test_it_shows_crisis_contacts_at_once_and_raises_priority(live: LiveSt
     assert isinstance(crisis["contacts"], list)
     queue = await urgent.expect("queue")
     assert queue["position"] == 1  # ahead of the calmer chat that joined first
-    assert (await live.get_chat(urgent.session)).priority == "crisis"  # type: ignore[union-attr]
+    assert (await live_store.get_chat(urgent.session)).priority == "crisis"  # type: ignore[union-attr]
     await calm.close()
     await urgent.close()
 
 
-async def test_it_ignores_unknown_triage_codes(live: LiveStore, root_public: bytes) -> None:
+async def test_it_ignores_unknown_triage_codes(live_store: LiveStore, root_public: bytes) -> None:
     seeker = Seeker(root_public)
     assert (await seeker.join({"nonsense": "whatever", "concern": "no_such_option"}))["type"] == "welcome"
     await seeker.close()
 
 
-async def test_it_says_when_the_service_is_closed(live: LiveStore, root_public: bytes) -> None:
+async def test_it_says_when_the_service_is_closed(live_store: LiveStore, root_public: bytes) -> None:
     from asgiref.sync import sync_to_async
 
     from helpline.models import OpeningHours
@@ -117,7 +85,9 @@ async def test_it_says_when_the_service_is_closed(live: LiveStore, root_public: 
     assert await acounter(metrics.CONTACT_ATTEMPTED, "when=closed") == 1
 
 
-async def test_it_says_honestly_when_the_queue_is_full(live: LiveStore, root_public: bytes, settings: Any) -> None:
+async def test_it_says_honestly_when_the_queue_is_full(
+    live_store: LiveStore, root_public: bytes, settings: Any
+) -> None:
     settings.QUEUE_MAX_LENGTH = 1
     first = Seeker(root_public)
     await first.join({})
@@ -128,12 +98,12 @@ async def test_it_says_honestly_when_the_queue_is_full(live: LiveStore, root_pub
     await first.close()
 
 
-async def test_it_counts_leaving_the_queue_as_abandonment(live: LiveStore, root_public: bytes) -> None:
+async def test_it_counts_leaving_the_queue_as_abandonment(live_store: LiveStore, root_public: bytes) -> None:
     seeker = Seeker(root_public)
     await seeker.join({})
     await seeker.send({"type": "leave"})
     await seeker.expect("ended", reason="seeker_left")
-    assert await live.get_chat(seeker.session) is None
+    assert await live_store.get_chat(seeker.session) is None
     assert await acounter(metrics.CHAT_ABANDONED) == 1
     await seeker.close()
 
@@ -155,7 +125,7 @@ async def test_it_counts_leaving_the_queue_as_abandonment(live: LiveStore, root_
     ],
 )
 async def test_it_answers_bad_frames_with_a_documented_error(
-    live: LiveStore, root_public: bytes, text: str, code: str
+    live_store: LiveStore, root_public: bytes, text: str, code: str
 ) -> None:
     socket = Socket("/ws/seeker/")
     await socket.connect()
@@ -166,7 +136,7 @@ async def test_it_answers_bad_frames_with_a_documented_error(
     await socket.close()
 
 
-async def test_it_closes_a_socket_after_repeated_violations(live: LiveStore) -> None:
+async def test_it_closes_a_socket_after_repeated_violations(live_store: LiveStore) -> None:
     socket = Socket("/ws/seeker/")
     await socket.connect()
     for _ in range(5):
@@ -174,7 +144,7 @@ async def test_it_closes_a_socket_after_repeated_violations(live: LiveStore) -> 
     assert await socket.expect_close() == 4400
 
 
-async def test_it_refuses_binary_frames(live: LiveStore) -> None:
+async def test_it_refuses_binary_frames(live_store: LiveStore) -> None:
     socket = Socket("/ws/seeker/")
     await socket.connect()
     await socket.comm.send_to(bytes_data=b"\x00\x01")
@@ -182,7 +152,7 @@ async def test_it_refuses_binary_frames(live: LiveStore) -> None:
     await socket.close()
 
 
-async def test_it_refuses_messages_before_a_chat(live: LiveStore, root_public: bytes) -> None:
+async def test_it_refuses_messages_before_a_chat(live_store: LiveStore, root_public: bytes) -> None:
     seeker = Seeker(root_public)
     await seeker.join({})
     await seeker.send({"type": "msg", "seq": 1, "ct": "A" * 400})
@@ -190,7 +160,7 @@ async def test_it_refuses_messages_before_a_chat(live: LiveStore, root_public: b
     await seeker.close()
 
 
-async def test_it_refuses_a_foreign_origin(live: LiveStore) -> None:
+async def test_it_refuses_a_foreign_origin(live_store: LiveStore) -> None:
     from channels.testing import WebsocketCommunicator
 
     from helpline.asgi import application
@@ -204,7 +174,7 @@ async def test_it_refuses_a_foreign_origin(live: LiveStore) -> None:
 
 
 async def test_it_closes_the_counsellor_socket_without_a_verified_session(
-    live: LiveStore, counsellor: ProvisionedCounsellor
+    live_store: LiveStore, certified_counsellor: ProvisionedCounsellor
 ) -> None:
     from asgiref.sync import sync_to_async
     from django.contrib.sessions.backends.db import SessionStore
@@ -214,18 +184,20 @@ async def test_it_closes_the_counsellor_socket_without_a_verified_session(
     assert await anonymous.connect() == (False, 4401)
 
     def without_otp() -> str:
-        session_key = counsellor.cookie.split("=", 1)[1]
+        session_key = certified_counsellor.cookie.split("=", 1)[1]
         session = SessionStore(session_key)
         del session[DEVICE_ID_SESSION_KEY]
         session.save()
-        return counsellor.cookie
+        return certified_counsellor.cookie
 
     cookie = await sync_to_async(without_otp)()
     unverified = Socket("/ws/counsellor/", headers=[(b"cookie", cookie.encode())])
     assert await unverified.connect() == (False, 4401)
 
 
-async def test_it_closes_the_socket_of_a_manager(live: LiveStore, staff: Callable[..., ProvisionedCounsellor]) -> None:
+async def test_it_closes_the_socket_of_a_manager(
+    live_store: LiveStore, staff: Callable[..., ProvisionedCounsellor]
+) -> None:
     from asgiref.sync import sync_to_async
 
     manager = await sync_to_async(staff)("manager-1", role="manager")
@@ -233,8 +205,10 @@ async def test_it_closes_the_socket_of_a_manager(live: LiveStore, staff: Callabl
     assert await socket.connect() == (False, 4401)
 
 
-async def test_it_refuses_to_take_a_chat_while_on_a_break(live: LiveStore, counsellor: ProvisionedCounsellor) -> None:
-    worker = Counsellor(counsellor)
+async def test_it_refuses_to_take_a_chat_while_on_a_break(
+    live_store: LiveStore, certified_counsellor: ProvisionedCounsellor
+) -> None:
+    worker = Counsellor(certified_counsellor)
     await worker.start(available=False)
     await worker.send({"type": "take_next"})
     assert (await worker.expect("error"))["code"] == "not_available"
@@ -246,7 +220,7 @@ async def test_it_refuses_to_take_a_chat_while_on_a_break(live: LiveStore, couns
 
 
 async def test_waiting_seekers_move_up_together_and_hear_nothing_more_once_taken(
-    live: LiveStore, root_public: bytes, counsellor: ProvisionedCounsellor
+    live_store: LiveStore, root_public: bytes, certified_counsellor: ProvisionedCounsellor
 ) -> None:
     seekers = [Seeker(root_public) for _ in range(4)]
     for seeker in seekers:
@@ -257,7 +231,7 @@ async def test_waiting_seekers_move_up_together_and_hear_nothing_more_once_taken
     assert (await seekers[2].expect("queue", timeout=3))["position"] == 2
     assert (await seekers[3].expect("queue", timeout=3))["position"] == 3
     assert await seekers[0].nothing(1.2)
-    worker = Counsellor(counsellor)
+    worker = Counsellor(certified_counsellor)
     await worker.start()
     assert (await worker.take())["session"] == seekers[0].session
     await seekers[0].expect("assigned")
@@ -273,11 +247,11 @@ async def test_waiting_seekers_move_up_together_and_hear_nothing_more_once_taken
 
 
 async def test_a_whole_encrypted_chat_with_wrapup_and_feedback(
-    live: LiveStore, root_public: bytes, counsellor: ProvisionedCounsellor
+    live_store: LiveStore, root_public: bytes, certified_counsellor: ProvisionedCounsellor
 ) -> None:
     seeker = Seeker(root_public)
     await seeker.join({"concern": "own_thoughts", "language": "en"}, source="campaign1")
-    worker = Counsellor(counsellor)
+    worker = Counsellor(certified_counsellor)
     await worker.start()
     session = await connect_pair(seeker, worker)
     assert session == seeker.session
@@ -302,14 +276,14 @@ async def test_a_whole_encrypted_chat_with_wrapup_and_feedback(
     await seeker.send({"type": "feedback", "answers": {"helpful": "yes", "would_return": "unsure"}})
     await seeker.expect("feedback_thanks")
 
-    assert await live.get_chat(session) is None
-    assert await live.pending_frames(session, "s") == []
-    assert (await live.get_presence(counsellor.user_id)).wrapups == ()  # type: ignore[union-attr]
+    assert await live_store.get_chat(session) is None
+    assert await live_store.pending_frames(session, "s") == []
+    assert (await live_store.get_presence(certified_counsellor.user_id)).wrapups == ()  # type: ignore[union-attr]
     await bus.settle()  # the claim's counters and audit row are written after its reply
     assert await acounter(metrics.CHAT_ANSWERED) == 1
     claims = await sync_to_async(list)(AuditEvent.objects.filter(action="chat.claim").values_list(
         "actor_name", "target"))
-    assert claims == [(counsellor.username, "normal")]  # who and the priority, never the chat
+    assert claims == [(certified_counsellor.username, "normal")]  # who and the priority, never the chat
     assert await acounter(metrics.CHAT_COMPLETED, "ended_by=counsellor") == 1
     assert await acounter(metrics.WRAPUP_FILED, "referral=therapy") == 1
     assert await acounter(metrics.FEEDBACK_GIVEN, "helpful=yes") == 1
@@ -319,25 +293,25 @@ async def test_a_whole_encrypted_chat_with_wrapup_and_feedback(
 
 
 async def test_the_server_only_ever_sees_ciphertext(
-    live: LiveStore, root_public: bytes, counsellor: ProvisionedCounsellor
+    live_store: LiveStore, root_public: bytes, certified_counsellor: ProvisionedCounsellor
 ) -> None:
     seeker = Seeker(root_public)
     await seeker.join({})
-    worker = Counsellor(counsellor)
+    worker = Counsellor(certified_counsellor)
     await worker.start()
     session = await connect_pair(seeker, worker)
     canary = "CANARY-plaintext-7f3a"
     await seeker.say(canary)
     frame = await worker.expect("msg", session=session)
     assert canary not in json.dumps(frame)
-    pending = await live.pending_frames(session, "s")
+    pending = await live_store.pending_frames(session, "s")
     assert pending and all(canary not in ct for _, ct in pending)
     await seeker.close()
     await worker.close()
 
 
 async def test_a_counsellor_cannot_touch_another_counsellors_chat(
-    live: LiveStore, root_public: bytes, staff: Callable[..., ProvisionedCounsellor]
+    live_store: LiveStore, root_public: bytes, staff: Callable[..., ProvisionedCounsellor]
 ) -> None:
     from asgiref.sync import sync_to_async
 
@@ -359,13 +333,13 @@ async def test_a_counsellor_cannot_touch_another_counsellors_chat(
     ):
         await intruder.send(frame)
         assert (await intruder.expect("error"))["code"] == "not_allowed"
-    assert (await live.get_chat(session)).counsellor == mine.user_id  # type: ignore[union-attr]
+    assert (await live_store.get_chat(session)).counsellor == mine.user_id  # type: ignore[union-attr]
     for socket in (seeker, owner, intruder):
         await socket.close()
 
 
 async def test_it_never_exceeds_a_counsellors_limit(
-    live: LiveStore, root_public: bytes, staff: Callable[..., ProvisionedCounsellor]
+    live_store: LiveStore, root_public: bytes, staff: Callable[..., ProvisionedCounsellor]
 ) -> None:
     from asgiref.sync import sync_to_async
 
@@ -386,11 +360,11 @@ async def test_it_never_exceeds_a_counsellors_limit(
 
 
 async def test_a_seeker_resumes_and_gets_what_was_not_acknowledged(
-    live: LiveStore, root_public: bytes, counsellor: ProvisionedCounsellor
+    live_store: LiveStore, root_public: bytes, certified_counsellor: ProvisionedCounsellor
 ) -> None:
     seeker = Seeker(root_public)
     await seeker.join({})
-    worker = Counsellor(counsellor)
+    worker = Counsellor(certified_counsellor)
     await worker.start()
     session = await connect_pair(seeker, worker)
     await seeker.comm.disconnect()
@@ -414,7 +388,7 @@ async def test_a_seeker_resumes_and_gets_what_was_not_acknowledged(
     await worker.close()
 
 
-async def test_an_unknown_resume_token_ends_clearly(live: LiveStore) -> None:
+async def test_an_unknown_resume_token_ends_clearly(live_store: LiveStore) -> None:
     socket = Socket("/ws/seeker/")
     await socket.connect()
     await socket.send({"type": "resume", "token": "A" * 43})
@@ -424,16 +398,16 @@ async def test_an_unknown_resume_token_ends_clearly(live: LiveStore) -> None:
 
 
 async def test_a_seeker_gone_past_the_grace_period_counts_as_dropped(
-    live: LiveStore, root_public: bytes, counsellor: ProvisionedCounsellor, settings: Any
+    live_store: LiveStore, root_public: bytes, certified_counsellor: ProvisionedCounsellor, settings: Any
 ) -> None:
     seeker = Seeker(root_public)
     await seeker.join({})
-    worker = Counsellor(counsellor)
+    worker = Counsellor(certified_counsellor)
     await worker.start()
     session = await connect_pair(seeker, worker)
     await seeker.comm.disconnect()
     await worker.expect("peer", session=session, state="reconnecting")
-    await live.set_deadline("sgrace", session, time.time() - 1)
+    await live_store.set_deadline("sgrace", session, time.time() - 1)
     await janitor.tick()
     await worker.expect("ended", session=session, reason="seeker_lost")
     assert await acounter(metrics.CHAT_DROPPED) == 1
@@ -441,7 +415,7 @@ async def test_a_seeker_gone_past_the_grace_period_counts_as_dropped(
 
 
 async def test_a_counsellor_gone_past_grace_sends_the_chat_back_to_the_head_of_the_queue(
-    live: LiveStore, root_public: bytes, staff: Callable[..., ProvisionedCounsellor]
+    live_store: LiveStore, root_public: bytes, staff: Callable[..., ProvisionedCounsellor]
 ) -> None:
     from asgiref.sync import sync_to_async
 
@@ -461,10 +435,10 @@ async def test_a_counsellor_gone_past_grace_sends_the_chat_back_to_the_head_of_t
     await one.finish_handshake(seeker.session, chs)
     await one.close()
     await seeker.expect("peer", state="reconnecting")
-    await live.set_deadline("cgrace", seeker.session, time.time() - 1)
+    await live_store.set_deadline("cgrace", seeker.session, time.time() - 1)
     await janitor.tick()
     await seeker.expect("requeued")
-    queued = await live.queued_chats()
+    queued = await live_store.queued_chats()
     assert queued[0].sid == seeker.session
 
     two = Counsellor(second)
@@ -477,39 +451,39 @@ async def test_a_counsellor_gone_past_grace_sends_the_chat_back_to_the_head_of_t
 
 
 async def test_idle_seekers_are_warned_then_timed_out(
-    live: LiveStore, root_public: bytes, settings: Any
+    live_store: LiveStore, root_public: bytes, settings: Any
 ) -> None:
     seeker = Seeker(root_public)
     await seeker.join({})
-    await live.update_chat(seeker.session, last_seeker_activity=time.time() - settings.SEEKER_QUEUE_IDLE_SECONDS)
-    await live.set_deadline("sidle", seeker.session, time.time() - 1)
+    await live_store.update_chat(seeker.session, last_seeker_activity=time.time() - settings.SEEKER_QUEUE_IDLE_SECONDS)
+    await live_store.set_deadline("sidle", seeker.session, time.time() - 1)
     await janitor.tick()
     warning = await seeker.expect("idle_warning")
     assert warning["seconds"] == settings.IDLE_WARNING_SECONDS
-    await live.set_deadline("sidle_end", seeker.session, time.time() - 1)
+    await live_store.set_deadline("sidle_end", seeker.session, time.time() - 1)
     await janitor.tick()
     await seeker.expect("ended", reason="idle")
     await seeker.close()
 
 
-async def test_a_ping_keeps_an_idle_seeker(live: LiveStore, root_public: bytes, settings: Any) -> None:
+async def test_a_ping_keeps_an_idle_seeker(live_store: LiveStore, root_public: bytes, settings: Any) -> None:
     seeker = Seeker(root_public)
     await seeker.join({})
     await seeker.send({"type": "ping"})
     await seeker.expect("pong")
-    await live.set_deadline("sidle", seeker.session, time.time() - 1)
+    await live_store.set_deadline("sidle", seeker.session, time.time() - 1)
     await janitor.tick()
-    assert await live.get_chat(seeker.session) is not None
+    assert await live_store.get_chat(seeker.session) is not None
     assert not [f for f in seeker.seen if f["type"] == "idle_warning"]
     await seeker.close()
 
 
 async def test_a_blocked_connection_cannot_start_another_chat(
-    live: LiveStore, root_public: bytes, counsellor: ProvisionedCounsellor
+    live_store: LiveStore, root_public: bytes, certified_counsellor: ProvisionedCounsellor
 ) -> None:
     seeker = Seeker(root_public)
     await seeker.join({})
-    worker = Counsellor(counsellor)
+    worker = Counsellor(certified_counsellor)
     await worker.start()
     session = await connect_pair(seeker, worker)
     await worker.send({"type": "block", "session": session})
@@ -522,7 +496,7 @@ async def test_a_blocked_connection_cannot_start_another_chat(
 
 
 async def test_a_supervisor_reassigns_a_live_chat_and_a_new_handshake_follows(
-    live: LiveStore, root_public: bytes, staff: Callable[..., ProvisionedCounsellor]
+    live_store: LiveStore, root_public: bytes, staff: Callable[..., ProvisionedCounsellor]
 ) -> None:
     from asgiref.sync import sync_to_async
 
@@ -551,7 +525,7 @@ async def test_a_supervisor_reassigns_a_live_chat_and_a_new_handshake_follows(
 
 
 async def test_a_supervisor_sees_the_floor_without_content(
-    live: LiveStore, root_public: bytes, staff: Callable[..., ProvisionedCounsellor]
+    live_store: LiveStore, root_public: bytes, staff: Callable[..., ProvisionedCounsellor]
 ) -> None:
     from asgiref.sync import sync_to_async
 
@@ -567,15 +541,17 @@ async def test_a_supervisor_sees_the_floor_without_content(
     await supervisor.close()
 
 
-async def test_an_ordinary_counsellor_cannot_assign(live: LiveStore, counsellor: ProvisionedCounsellor) -> None:
-    worker = Counsellor(counsellor)
+async def test_an_ordinary_counsellor_cannot_assign(
+    live_store: LiveStore, certified_counsellor: ProvisionedCounsellor
+) -> None:
+    worker = Counsellor(certified_counsellor)
     await worker.start()
-    await worker.send({"type": "set_offline", "counsellor": counsellor.user_id})
+    await worker.send({"type": "set_offline", "counsellor": certified_counsellor.user_id})
     assert (await worker.expect("error"))["code"] == "not_allowed"
     await worker.close()
 
 
-async def test_a_flooding_socket_is_throttled(live: LiveStore, root_public: bytes) -> None:
+async def test_a_flooding_socket_is_throttled(live_store: LiveStore, root_public: bytes) -> None:
     seeker = Seeker(root_public)
     await seeker.join({})
     for _ in range(200):
@@ -595,23 +571,24 @@ async def test_a_flooding_socket_is_throttled(live: LiveStore, root_public: byte
 
 
 async def test_the_server_refuses_an_offer_with_a_revoked_certificate(
-    live: LiveStore, root_public: bytes, counsellor: ProvisionedCounsellor
+    live_store: LiveStore, root_public: bytes, certified_counsellor: ProvisionedCounsellor
 ) -> None:
     from asgiref.sync import sync_to_async
 
     from chat.certificates import do_revoke
     from chat.models import IdentityKey
 
-    await sync_to_async(lambda: [do_revoke(key=k) for k in IdentityKey.objects.filter(user_id=counsellor.user_id)])()
+    keys = IdentityKey.objects.filter(user_id=certified_counsellor.user_id)
+    await sync_to_async(lambda: [do_revoke(key=k) for k in keys])()
     seeker = Seeker(root_public)
     await seeker.join({})
-    worker = Counsellor(counsellor)
+    worker = Counsellor(certified_counsellor)
     await worker.start()
     chat = await worker.take()
     await seeker.handshake_start()
     init = await worker.expect("hs_init", session=chat["session"])
     handshake = e2ee.CounsellorHandshake(
-        chat["session"], counsellor.identity_private, counsellor.cert, counsellor.sig_cert
+        chat["session"], certified_counsellor.identity_private, certified_counsellor.cert, certified_counsellor.sig_cert
     )
     await worker.send({"type": "hs_offer", "session": chat["session"], **handshake.offer(init["eph"])})
     assert (await worker.expect("error"))["code"] == "not_allowed"
@@ -621,7 +598,7 @@ async def test_the_server_refuses_an_offer_with_a_revoked_certificate(
 
 
 async def test_a_signed_out_counsellor_socket_is_closed(
-    live: LiveStore, counsellor: ProvisionedCounsellor, monkeypatch: pytest.MonkeyPatch
+    live_store: LiveStore, certified_counsellor: ProvisionedCounsellor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from asgiref.sync import sync_to_async
     from django.contrib.sessions.models import Session
@@ -629,14 +606,14 @@ async def test_a_signed_out_counsellor_socket_is_closed(
     from chat import consumers
 
     monkeypatch.setattr(consumers, "SESSION_CHECK_TICKS", 1)
-    worker = Counsellor(counsellor)
+    worker = Counsellor(certified_counsellor)
     await worker.start()
-    await sync_to_async(Session.objects.filter(session_key=counsellor.cookie.split("=", 1)[1]).delete)()
+    await sync_to_async(Session.objects.filter(session_key=certified_counsellor.cookie.split("=", 1)[1]).delete)()
     assert await worker.expect_close(timeout=5) == 4401
 
 
 async def test_work_on_the_socket_keeps_the_staff_session_alive(
-    live: LiveStore, counsellor: ProvisionedCounsellor, monkeypatch: pytest.MonkeyPatch
+    live_store: LiveStore, certified_counsellor: ProvisionedCounsellor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import datetime as dt
 
@@ -646,11 +623,11 @@ async def test_work_on_the_socket_keeps_the_staff_session_alive(
 
     from chat import consumers
 
-    key = counsellor.cookie.split("=", 1)[1]
+    key = certified_counsellor.cookie.split("=", 1)[1]
     soon = timezone.now() + dt.timedelta(minutes=1)
     await sync_to_async(Session.objects.filter(session_key=key).update)(expire_date=soon)
     monkeypatch.setattr(consumers, "SESSION_CHECK_TICKS", 1)
-    worker = Counsellor(counsellor)
+    worker = Counsellor(certified_counsellor)
     await worker.start()
     await worker.send({"type": "ping"})
     await asyncio.sleep(2.5)

@@ -20,17 +20,10 @@ from chat.certificates import load_public_key
 from helpline.hours import clear_schedule_cache
 from helpline.models import Closure, OpeningHours
 from helpline.staticfiles import module_graph
-from helpline.triage import clear_catalogue_cache
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_content_caches")]
 
 SEEKER_PAGES = ["/", "/de/", "/chat/", "/de/chat/", "/how-we-protect-you/", "/de/how-we-protect-you/", "/nowhere/"]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches() -> None:
-    clear_schedule_cache()
-    clear_catalogue_cache()
 
 
 @pytest.fixture
