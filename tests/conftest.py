@@ -17,12 +17,16 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from django.conf import settings
 
 # Staff personas (counsellor, other_counsellor, supervisor, manager, admin) and their helpers.
 pytest_plugins = ["tests.personas", "tests.live_fixtures"]
+
+if TYPE_CHECKING:
+    from chat.loadtest.provision import ProvisionedCounsellor
 
 REPO = Path(__file__).resolve().parent.parent
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
@@ -145,6 +149,17 @@ def postgres_required(request: pytest.FixtureRequest) -> None:
 # --- Live Daphne servers -----------------------------------------------------------------------
 
 
+def stop_process(process: subprocess.Popen[bytes]) -> None:
+    """Terminate a server the test started, and kill it if it has not gone in 10 seconds."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
+
+
 @dataclass
 class LiveServer:
     url: str
@@ -157,19 +172,32 @@ class LiveServer:
     def logs(self) -> str:
         return self.log_path.read_text(errors="replace")
 
+    def provision(
+        self, count: int = 1, *, role: str = "counsellor", chat_limit: int = 2, **env: str
+    ) -> tuple[list[ProvisionedCounsellor], bytes]:
+        """Working staff in this server's own database (`python -m chat.loadtest.provision`): signed
+        in, verified and certified. Returns them and the root public key that certified them;
+        `env` overrides the server's settings for the provisioning (another root key, say)."""
+        import json
+
+        from chat import e2ee
+        from chat.loadtest.provision import ProvisionedCounsellor
+
+        done = subprocess.run(
+            [sys.executable, "-m", "chat.loadtest.provision", str(count), role, str(chat_limit)],
+            cwd=REPO, env={**self.env, **env}, capture_output=True, text=True, timeout=120,
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+        data = json.loads(done.stdout)
+        return [ProvisionedCounsellor.from_json(c) for c in data["counsellors"]], e2ee.b64d(data["root_public"])
+
     def kill(self) -> None:
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait(10)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
+        stop_process(self.process)
 
 
 def _base_server_env(tmp: Path) -> dict[str, str]:

@@ -150,3 +150,14 @@ async def connect_pair(seeker: Seeker, counsellor: Counsellor) -> str:
     await seeker.handshake_finish(hs)
     await counsellor.finish_handshake(session, chs)
     return str(session)
+
+
+async def open_chat(
+    root_public: Any, who: ProvisionedCounsellor, *, triage: dict[str, str] | None = None
+) -> tuple[Seeker, Counsellor, str]:
+    """A seeker joins, `who` comes on shift and takes the chat, and both finish the handshake."""
+    seeker = Seeker(root_public)
+    await seeker.join(triage or {})
+    counsellor = Counsellor(who)
+    await counsellor.start()
+    return seeker, counsellor, await connect_pair(seeker, counsellor)

@@ -16,7 +16,7 @@ from chat.loadtest.provision import ProvisionedCounsellor
 from chat.store.base import LiveStore
 from helpline import metrics
 from helpline.models import AuditEvent, Counter
-from tests.chat.live_helpers import Counsellor, Seeker, Socket, connect_pair
+from tests.chat.live_helpers import Counsellor, Seeker, Socket, connect_pair, open_chat
 
 # Serialized rollback keeps the shipped defaults (triage questions, opening hours) between tests.
 pytestmark = [
@@ -295,11 +295,7 @@ async def test_a_whole_encrypted_chat_with_wrapup_and_feedback(
 async def test_the_server_only_ever_sees_ciphertext(
     live_store: LiveStore, root_public: bytes, certified_counsellor: ProvisionedCounsellor
 ) -> None:
-    seeker = Seeker(root_public)
-    await seeker.join({})
-    worker = Counsellor(certified_counsellor)
-    await worker.start()
-    session = await connect_pair(seeker, worker)
+    seeker, worker, session = await open_chat(root_public, certified_counsellor)
     canary = "CANARY-plaintext-7f3a"
     await seeker.say(canary)
     frame = await worker.expect("msg", session=session)
@@ -317,11 +313,7 @@ async def test_a_counsellor_cannot_touch_another_counsellors_chat(
 
     mine = await sync_to_async(staff)("counsellor-a")
     theirs = await sync_to_async(staff)("counsellor-b")
-    seeker = Seeker(root_public)
-    await seeker.join({})
-    owner = Counsellor(mine)
-    await owner.start()
-    session = await connect_pair(seeker, owner)
+    seeker, owner, session = await open_chat(root_public, mine)
     intruder = Counsellor(theirs)
     await intruder.start()
     for frame in (
@@ -362,11 +354,7 @@ async def test_it_never_exceeds_a_counsellors_limit(
 async def test_a_seeker_resumes_and_gets_what_was_not_acknowledged(
     live_store: LiveStore, root_public: bytes, certified_counsellor: ProvisionedCounsellor
 ) -> None:
-    seeker = Seeker(root_public)
-    await seeker.join({})
-    worker = Counsellor(certified_counsellor)
-    await worker.start()
-    session = await connect_pair(seeker, worker)
+    seeker, worker, session = await open_chat(root_public, certified_counsellor)
     await seeker.comm.disconnect()
     await worker.expect("peer", session=session, state="reconnecting")
     await worker.say(session, "are you still there?")
@@ -400,11 +388,7 @@ async def test_an_unknown_resume_token_ends_clearly(live_store: LiveStore) -> No
 async def test_a_seeker_gone_past_the_grace_period_counts_as_dropped(
     live_store: LiveStore, root_public: bytes, certified_counsellor: ProvisionedCounsellor, settings: Any
 ) -> None:
-    seeker = Seeker(root_public)
-    await seeker.join({})
-    worker = Counsellor(certified_counsellor)
-    await worker.start()
-    session = await connect_pair(seeker, worker)
+    seeker, worker, session = await open_chat(root_public, certified_counsellor)
     await seeker.comm.disconnect()
     await worker.expect("peer", session=session, state="reconnecting")
     await live_store.set_deadline("sgrace", session, time.time() - 1)
@@ -481,11 +465,7 @@ async def test_a_ping_keeps_an_idle_seeker(live_store: LiveStore, root_public: b
 async def test_a_blocked_connection_cannot_start_another_chat(
     live_store: LiveStore, root_public: bytes, certified_counsellor: ProvisionedCounsellor
 ) -> None:
-    seeker = Seeker(root_public)
-    await seeker.join({})
-    worker = Counsellor(certified_counsellor)
-    await worker.start()
-    session = await connect_pair(seeker, worker)
+    seeker, worker, session = await open_chat(root_public, certified_counsellor)
     await worker.send({"type": "block", "session": session})
     await seeker.expect("ended", reason="blocked")
     again = Seeker(root_public)

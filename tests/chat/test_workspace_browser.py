@@ -85,12 +85,8 @@ def manage(server: LiveServer, *args: str) -> str:
 
 def provision(server: LiveServer, role: str = "counsellor") -> ProvisionedCounsellor:
     root_key_files(server)
-    result = subprocess.run(
-        [sys.executable, "-m", "chat.loadtest.provision", "1", role],
-        cwd=REPO, env=server.env, capture_output=True, text=True,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return ProvisionedCounsellor.from_json(json.loads(result.stdout)["counsellors"][0])
+    (person,), _ = server.provision(role=role)
+    return person
 
 
 def no_axe_violations(page: Any) -> None:
