@@ -15,6 +15,19 @@ from helpline.asgi import application
 ORIGIN = (b"origin", b"http://localhost")
 
 
+def counter(metric: str, dimension: str = "") -> int:
+    """The metric's total over all hours (for one dimension, such as "when=closed")."""
+    from helpline.models import Counter
+
+    return sum(Counter.objects.filter(metric=metric, dimension=dimension).values_list("value", flat=True))
+
+
+async def acounter(metric: str, dimension: str = "") -> int:
+    from asgiref.sync import sync_to_async
+
+    return await sync_to_async(counter)(metric, dimension)
+
+
 class Socket:
     def __init__(self, path: str, headers: list[tuple[bytes, bytes]] | None = None) -> None:
         self.comm = WebsocketCommunicator(application, path, headers=[ORIGIN, *(headers or [])])
