@@ -8,8 +8,6 @@ import ast
 import re
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import REPO
 
 DOC = REPO / "docs" / "ARCHITECTURE.md"
@@ -19,13 +17,6 @@ PATH = re.compile(r"`((?:helpline|chat|resources|tests|docs|deploy)/[\w./-]*?)(?
 LINK = re.compile(r"\]\(([\w./-]+\.md)\)")
 MAX_LINES = 600
 TOOLING = "chat/loadtest/"
-# The doc describes the live path as the `arch-core` branch (issue 15) leaves it: chat/tally.py,
-# chat/bus.py, chat/domain.py and the rest. Until that branch is merged, the two checks it settles
-# are expected to fail; once chat/tally.py exists they run as ordinary tests (and this can go).
-ARCH_CORE_PENDING = pytest.mark.xfail(
-    not (REPO / "chat" / "tally.py").exists(), strict=True,
-    reason="the arch-core branch (chat/tally.py, chat/bus.py, a shorter chat/live.py) is not merged yet",
-)
 
 
 def modules(*suffixes: str) -> list[Path]:
@@ -42,7 +33,6 @@ def named() -> set[str]:
     return set(PATH.findall(DOC.read_text()))
 
 
-@ARCH_CORE_PENDING
 def test_it_names_only_paths_that_exist() -> None:
     text = DOC.read_text()
     missing = sorted(path for path in named() if not (REPO / path).exists())
@@ -58,7 +48,6 @@ def test_it_names_every_module_of_the_apps() -> None:
     assert not unnamed, f"add these to docs/ARCHITECTURE.md, one line each: {unnamed}"
 
 
-@ARCH_CORE_PENDING
 def test_no_python_module_passes_600_lines() -> None:
     # The browser modules have the same rule in tests/helpline/test_static_modules.py.
     long = {str(path.relative_to(REPO)): n for path in modules(".py")
