@@ -215,6 +215,15 @@ def admin_client(admin_user: User) -> Client:
 
 
 @pytest.fixture
+def in_english() -> Iterator[None]:
+    """Staff messages in English: an earlier test's request may have left another language active."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
 def clear_cache() -> Iterator[None]:
     from django.core.cache import cache
 
