@@ -1,6 +1,6 @@
 """Security headers on every response, and no cookies on help-seeker pages.
 
-Help-seekers get no cookie of any kind (DESIGN.md invariant 4). Only staff areas (STAFF_PREFIXES)
+Help-seekers get no cookie of any kind (docs/ARCHITECTURE.md, invariant 4). Only staff areas (STAFF_PREFIXES)
 may set the session and CSRF cookies; on every other path this middleware removes any cookie
 that a view or another middleware tried to set.
 

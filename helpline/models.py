@@ -1,6 +1,6 @@
 """Database models of the helpline domain.
 
-What is kept (DESIGN.md section 4): aggregate counters, the staff audit log, staff profiles, and
+What is kept (docs/PRIVACY.md, "What is kept"): aggregate counters, the staff audit log, staff profiles, and
 service content (triage questions, opening hours, canned responses), kept until staff change it.
 No row here describes an individual contact: a contact only adds to hourly counters, and each counter row
 carries at most one dimension, so rows cannot be joined back into a record of one conversation.
@@ -60,7 +60,7 @@ class AuditEvent(models.Model):
 
 # --- Configurable helpline content: triage, opening hours, canned responses ---------------------
 #
-# These rows are service content that staff edit in the admin (DESIGN.md section 4: "content").
+# These rows are service content that staff edit in the admin (docs/PRIVACY.md: content).
 # None of them describes a contact. The defaults shipped in the data migrations are example content
 # for the service's clinicians to review before going live.
 

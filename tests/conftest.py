@@ -17,12 +17,16 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from django.conf import settings
 
 # Staff personas (counsellor, other_counsellor, supervisor, manager, admin) and their helpers.
 pytest_plugins = ["tests.personas", "tests.live_fixtures"]
+
+if TYPE_CHECKING:
+    from chat.loadtest.provision import ProvisionedCounsellor
 
 REPO = Path(__file__).resolve().parent.parent
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
@@ -47,6 +51,41 @@ def missing_service(reason: str) -> None:
     pytest.skip(reason)
 
 
+# --- Markers from the services a test uses --------------------------------------------------------
+
+# A test that uses one of these fixtures, directly or through other fixtures, gets the marker, so
+# that `make check` (`-m "not redis and not postgres and not browser and not integration"`) runs
+# exactly the tests that need no service. A fixture that reaches a service through
+# request.getfixturevalue declares the marker on its params instead (pytest.param(..., marks=...));
+# `redis_url` and `postgres_required` refuse an unmarked test, so a forgotten marker fails at once.
+SERVICE_MARKERS = {
+    "_redis_answers": "redis",  # the shared Redis; redis_url and redis_client use it
+    "throwaway_redis": "redis",  # a redis-server process of the test's own (tests/chat/test_resilience_redis.py)
+    "redis_process": "redis",  # the same for Sentinel and sharding (tests/deploy/test_redis_conn.py)
+    "postgres_required": "postgres",
+    "browser": "browser",  # Chromium; every page and context fixture uses it
+    "live_database": "integration",  # databases for servers in subprocesses; daphne_server uses it
+    "daphne_server": "integration",
+    "nginx_binary": "integration",  # nginx_front uses it
+}
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        for fixture, marker in SERVICE_MARKERS.items():
+            if fixture in used and item.get_closest_marker(marker) is None:
+                item.add_marker(marker)
+
+
+def require_marker(request: pytest.FixtureRequest, marker: str) -> None:
+    """Fail a test that reaches a service without its marker (it would break `make check`)."""
+    if request.node.get_closest_marker(marker) is None:
+        pytest.fail(f"{request.node.nodeid} uses a {marker} fixture but is not marked `{marker}`: request the "
+                    f"fixture by name, or mark the parameter that reaches it (tests/conftest.py, SERVICE_MARKERS)")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _collected_static() -> None:
     """Collect static files once, so templates find their content-hashed names and SRI values."""
@@ -65,7 +104,7 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def redis_url() -> str:
+def _redis_answers() -> str:
     import redis
 
     url = settings.TEST_REDIS_URL
@@ -76,6 +115,13 @@ def redis_url() -> str:
     except Exception as exc:
         missing_service(f"Redis at {url} does not answer ({exc.__class__.__name__})")
     return url
+
+
+@pytest.fixture
+def redis_url(request: pytest.FixtureRequest, _redis_answers: str) -> str:
+    """The shared Redis (REDIS_URL when the run started) for a test marked `redis`."""
+    require_marker(request, "redis")
+    return _redis_answers
 
 
 @pytest.fixture
@@ -93,13 +139,25 @@ def redis_client(redis_url: str) -> Iterator[object]:
 # --- PostgreSQL --------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def postgres_required() -> None:
+@pytest.fixture
+def postgres_required(request: pytest.FixtureRequest) -> None:
+    require_marker(request, "postgres")
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         missing_service("DATABASE_URL does not point at PostgreSQL")
 
 
 # --- Live Daphne servers -----------------------------------------------------------------------
+
+
+def stop_process(process: subprocess.Popen[bytes]) -> None:
+    """Terminate a server the test started, and kill it if it has not gone in 10 seconds."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
 
 
 @dataclass
@@ -114,19 +172,32 @@ class LiveServer:
     def logs(self) -> str:
         return self.log_path.read_text(errors="replace")
 
+    def provision(
+        self, count: int = 1, *, role: str = "counsellor", chat_limit: int = 2, **env: str
+    ) -> tuple[list[ProvisionedCounsellor], bytes]:
+        """Working staff in this server's own database (`python -m chat.loadtest.provision`): signed
+        in, verified and certified. Returns them and the root public key that certified them;
+        `env` overrides the server's settings for the provisioning (another root key, say)."""
+        import json
+
+        from chat import e2ee
+        from chat.loadtest.provision import ProvisionedCounsellor
+
+        done = subprocess.run(
+            [sys.executable, "-m", "chat.loadtest.provision", str(count), role, str(chat_limit)],
+            cwd=REPO, env={**self.env, **env}, capture_output=True, text=True, timeout=120,
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+        data = json.loads(done.stdout)
+        return [ProvisionedCounsellor.from_json(c) for c in data["counsellors"]], e2ee.b64d(data["root_public"])
+
     def kill(self) -> None:
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait(10)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
+        stop_process(self.process)
 
 
 def _base_server_env(tmp: Path) -> dict[str, str]:

@@ -1,9 +1,13 @@
 """Staff personas, defined once for the whole suite (registered as a plugin in tests/conftest.py).
 
 Fixtures: `counsellor`, `other_counsellor`, `supervisor`, `manager`, `admin` (users with a
-confirmed authenticator), `clear_cache` (empties the cache, and with it rate-limit counters),
-`close_thread_connections` (for async tests that reach the database from a worker thread), and
-`admin_client` (pytest-django's, overridden here to pass the second factor).
+confirmed authenticator), `manager_client` (the manager signed in with both factors),
+`clear_cache` (empties the cache, and with it rate-limit counters), `close_thread_connections`
+(for async tests that reach the database from a worker thread), and `admin_client`
+(pytest-django's, overridden here to pass the second factor). The help-seeker's side is not a
+persona here: in-process tests use `tests/chat/live_helpers.Seeker`, page tests an anonymous
+Client (`seeker` in tests/resources/conftest.py), live tests the reference client.
+Certified counsellors for the live path are in tests/live_fixtures.py.
 
 Helpers:
     make_staff(role, username=..., **profile)   a staff user made through the real service function
@@ -184,6 +188,12 @@ def admin(db: None) -> User:
 
 
 @pytest.fixture
+def manager_client(manager: User) -> Client:
+    """The manager's browser, signed in with password and code."""
+    return signed_in_client(manager)
+
+
+@pytest.fixture
 async def close_thread_connections() -> Any:
     """For async tests that touch the database through database_sync_to_async.
 
@@ -202,6 +212,15 @@ async def close_thread_connections() -> Any:
 def admin_client(admin_user: User) -> Client:
     """pytest-django's superuser client, signed in with the second factor the admin site demands."""
     return signed_in_client(admin_user)
+
+
+@pytest.fixture
+def in_english() -> Iterator[None]:
+    """Staff messages in English: an earlier test's request may have left another language active."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

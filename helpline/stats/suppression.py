@@ -1,4 +1,4 @@
-"""Small-count suppression for published statistics (DESIGN.md invariant 5). Pure: no I/O.
+"""Small-count suppression for published statistics (docs/ARCHITECTURE.md, invariant 5). Pure: no I/O.
 
 Rules (docs/PRIVACY.md, "Statistics"):
 

@@ -9,10 +9,23 @@ from typing import Any
 from channels.testing import WebsocketCommunicator
 
 from chat import e2ee
-from chat.testing import ProvisionedCounsellor
+from chat.loadtest.provision import ProvisionedCounsellor
 from helpline.asgi import application
 
 ORIGIN = (b"origin", b"http://localhost")
+
+
+def counter(metric: str, dimension: str = "") -> int:
+    """The metric's total over all hours (for one dimension, such as "when=closed")."""
+    from helpline.models import Counter
+
+    return sum(Counter.objects.filter(metric=metric, dimension=dimension).values_list("value", flat=True))
+
+
+async def acounter(metric: str, dimension: str = "") -> int:
+    from asgiref.sync import sync_to_async
+
+    return await sync_to_async(counter)(metric, dimension)
 
 
 class Socket:
@@ -150,3 +163,14 @@ async def connect_pair(seeker: Seeker, counsellor: Counsellor) -> str:
     await seeker.handshake_finish(hs)
     await counsellor.finish_handshake(session, chs)
     return str(session)
+
+
+async def open_chat(
+    root_public: Any, who: ProvisionedCounsellor, *, triage: dict[str, str] | None = None
+) -> tuple[Seeker, Counsellor, str]:
+    """A seeker joins, `who` comes on shift and takes the chat, and both finish the handshake."""
+    seeker = Seeker(root_public)
+    await seeker.join(triage or {})
+    counsellor = Counsellor(who)
+    await counsellor.start()
+    return seeker, counsellor, await connect_pair(seeker, counsellor)

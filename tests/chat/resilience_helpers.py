@@ -11,10 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chat.client import ClientError, CounsellorClient, SeekerClient
-from chat.testing import ProvisionedCounsellor
-from tests.conftest import REPO, LiveServer
+from chat.loadtest.provision import ProvisionedCounsellor
 
-__all__ = ["Pair", "connect_pairs", "http_status", "provision", "wait_for"]
+__all__ = ["Pair", "connect_pairs", "http_status", "open_client_chat", "wait_for"]
 
 # Generous limits, so that many clients on one loopback address are not refused.
 WORKER_ENV = {"SEEKER_CONNECTIONS_PER_MINUTE": "100000", "STAFF_CONNECTIONS_PER_MINUTE": "100000"}
@@ -29,26 +28,27 @@ class Pair:
     sent_by_counsellor: list[str] = field(default_factory=list)
 
 
-def provision(server: LiveServer, count: int, *, chat_limit: int = 2) -> tuple[list[ProvisionedCounsellor], bytes]:
-    """Working counsellors with this chat limit, inside the live server's own database."""
-    import json
-    import subprocess
-    import sys
-
-    from chat import e2ee
-
-    result = subprocess.run(
-        [sys.executable, "-m", "chat.testing", str(count), "counsellor", str(chat_limit)], cwd=REPO, env=server.env,
-        capture_output=True, text=True,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    data = json.loads(result.stdout)
-    return [ProvisionedCounsellor.from_json(c) for c in data["counsellors"]], e2ee.b64d(data["root_public"])
-
-
 def counsellor_client(url: str, who: ProvisionedCounsellor) -> CounsellorClient:
     return CounsellorClient(url, cookie=who.cookie, identity_private=who.identity_private, cert=who.cert,
                             sig_cert=who.sig_cert)
+
+
+async def open_client_chat(
+    url: str, who: ProvisionedCounsellor, root_public: bytes
+) -> tuple[SeekerClient, CounsellorClient, str]:
+    """One seeker joins at `url`, `who` takes the chat there, and both finish the handshake."""
+    seeker = SeekerClient(url, root_public=root_public)
+    counsellor = counsellor_client(url, who)
+    await seeker.connect()
+    welcome = await seeker.join(triage={"concern": "own_thoughts", "self_harm": "no"}, lang="en")
+    assert welcome["type"] == "welcome"
+    await counsellor.connect()
+    await counsellor.hello()
+    await counsellor.set_status("available")
+    session = await counsellor.take_next()
+    await asyncio.gather(seeker.handshake(), counsellor.handshake(session))
+    assert seeker.pseudonym == who.username
+    return seeker, counsellor, session
 
 
 async def connect_pairs(

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from chat import e2ee
-from chat.e2ee_vector import build_vector, read_from_doc
+from chat.loadtest.e2ee_vector import build_vector, read_from_doc
 from tests.chat.conftest import run_js
 
 SIGNATURES = {("certificate", "signature_hex"), ("hs_offer", "sig_cert"), ("hs_offer", "sig")}

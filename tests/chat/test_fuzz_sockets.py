@@ -11,6 +11,7 @@ FUZZ_EXAMPLES sets the number of examples per endpoint (default 2000).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import string
@@ -22,9 +23,9 @@ from channels.testing import WebsocketCommunicator
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chat import e2ee, janitor, protocol
+from chat import protocol
+from chat.loadtest.provision import ProvisionedCounsellor
 from chat.store import get_store
-from chat.testing import ProvisionedCounsellor, provision_counsellor
 from helpline.asgi import application
 from tests.chat.live_helpers import ORIGIN, Counsellor, Seeker, connect_pair
 
@@ -95,8 +96,7 @@ def frames_for(schemas: dict[str, protocol.Schema]) -> st.SearchStrategy[str | b
 
 
 @pytest.fixture(autouse=True)
-def _in_process(monkeypatch: pytest.MonkeyPatch, settings: Any) -> None:
-    monkeypatch.setattr(janitor, "AUTOSTART", False)
+def _in_process(no_background_janitor: None, settings: Any) -> None:
     settings.LIVE_STORE = "chat.store.memory.MemoryStore"
     settings.SEEKER_CONNECTIONS_PER_MINUTE = 10**9
     settings.STAFF_CONNECTIONS_PER_MINUTE = 10**9
@@ -104,20 +104,8 @@ def _in_process(monkeypatch: pytest.MonkeyPatch, settings: Any) -> None:
 
 
 @pytest.fixture
-def root(org_root: Any) -> Any:
-    return org_root  # tests.live_fixtures
-
-
-@pytest.fixture
-def people(root: Any) -> Callable[[str], ProvisionedCounsellor]:
-    return lambda name: provision_counsellor(name, root_private=root)
-
-
-@pytest.fixture
-def loop() -> Any:
+def fuzz_loop() -> Iterator[asyncio.AbstractEventLoop]:
     """One event loop for the whole fuzz run: Hypothesis runs each example synchronously on it."""
-    import asyncio
-
     loop = asyncio.new_event_loop()
     yield loop
     loop.close()
@@ -125,17 +113,12 @@ def loop() -> Any:
 
 @pytest.fixture
 def bystanders(
-    loop: Any, root: Any, people: Callable[[str], ProvisionedCounsellor]
+    fuzz_loop: asyncio.AbstractEventLoop, root_public: bytes, staff: Callable[..., ProvisionedCounsellor],
+    fresh_content_caches: None,
 ) -> Iterator[tuple[Seeker, Counsellor]]:
     """A chat going on beside the fuzzing: it must never receive anything from it."""
-    from helpline.hours import clear_schedule_cache
-    from helpline.triage import clear_catalogue_cache
-
-    clear_schedule_cache()
-    clear_catalogue_cache()
-    who = people("bystander")
-    seeker = Seeker(e2ee.public_point(root.public_key()))
-    counsellor = Counsellor(who)
+    seeker = Seeker(root_public)
+    counsellor = Counsellor(staff("bystander"))
 
     async def start() -> None:
         await seeker.join({})
@@ -150,9 +133,9 @@ def bystanders(
         await seeker.close()
         await counsellor.close()
 
-    loop.run_until_complete(start())
+    fuzz_loop.run_until_complete(start())
     yield seeker, counsellor
-    loop.run_until_complete(stop())
+    fuzz_loop.run_until_complete(stop())
     get_store.cache_clear()
 
 
@@ -260,8 +243,8 @@ FUZZ_SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=False
                          suppress_health_check=list(HealthCheck))
 
 
-def fuzz(loop: Any, bystanders: tuple[Seeker, Counsellor], socket: FuzzSocket, schemas: dict[str, protocol.Schema],
-         declared: frozenset[str]) -> None:
+def fuzz(loop: asyncio.AbstractEventLoop, bystanders: tuple[Seeker, Counsellor], socket: FuzzSocket,
+         schemas: dict[str, protocol.Schema], declared: frozenset[str]) -> None:
     seeker, counsellor = bystanders
 
     async def one(frames: list[str | bytes]) -> None:
@@ -279,14 +262,18 @@ def fuzz(loop: Any, bystanders: tuple[Seeker, Counsellor], socket: FuzzSocket, s
     assert socket.opened > 1  # the server did close sockets (violations, throttling) and new ones worked
 
 
-def test_it_survives_anything_on_the_seeker_socket(loop: Any, bystanders: tuple[Seeker, Counsellor]) -> None:
+def test_it_survives_anything_on_the_seeker_socket(
+    fuzz_loop: asyncio.AbstractEventLoop, bystanders: tuple[Seeker, Counsellor]
+) -> None:
     socket = FuzzSocket("/ws/seeker/", [ORIGIN])
-    fuzz(loop, bystanders, socket, protocol.SEEKER_IN, protocol.SEEKER_OUT)
+    fuzz(fuzz_loop, bystanders, socket, protocol.SEEKER_IN, protocol.SEEKER_OUT)
 
 
 def test_it_survives_anything_on_the_counsellor_socket(
-    loop: Any, bystanders: tuple[Seeker, Counsellor], people: Callable[[str], ProvisionedCounsellor]
+    fuzz_loop: asyncio.AbstractEventLoop,
+    bystanders: tuple[Seeker, Counsellor],
+    staff: Callable[..., ProvisionedCounsellor],
 ) -> None:
-    intruder = people("fuzzer")
+    intruder = staff("fuzzer")
     socket = FuzzSocket("/ws/counsellor/", [ORIGIN, (b"cookie", intruder.cookie.encode())])
-    fuzz(loop, bystanders, socket, protocol.COUNSELLOR_IN, protocol.COUNSELLOR_OUT)
+    fuzz(fuzz_loop, bystanders, socket, protocol.COUNSELLOR_IN, protocol.COUNSELLOR_OUT)

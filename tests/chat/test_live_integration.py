@@ -6,32 +6,15 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
-import sys
 from typing import Any
 
 import psycopg
 import pytest
 
-from chat import e2ee
-from chat.client import CounsellorClient, SeekerClient
-from chat.testing import ProvisionedCounsellor
-from tests.conftest import REPO, LiveServer
+from tests.chat.resilience_helpers import open_client_chat
+from tests.conftest import LiveServer
 
 pytestmark = pytest.mark.integration
-
-
-def provision(
-    server: LiveServer, count: int = 1, role: str = "counsellor"
-) -> tuple[list[ProvisionedCounsellor], bytes]:
-    """Create working counsellors inside the live server's own database."""
-    result = subprocess.run(
-        [sys.executable, "-m", "chat.testing", str(count), role], cwd=REPO, env=server.env,
-        capture_output=True, text=True,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    data = json.loads(result.stdout)
-    return [ProvisionedCounsellor.from_json(c) for c in data["counsellors"]], e2ee.b64d(data["root_public"])
 
 
 def database_rows(url: str) -> dict[str, list[tuple[Any, ...]]]:
@@ -56,22 +39,9 @@ def redis_server(daphne_server: Any, redis_client: Any, redis_url: str) -> LiveS
 
 
 async def test_a_full_encrypted_chat_through_a_live_server(redis_server: LiveServer, redis_client: Any) -> None:
-    (who,), root_public = provision(redis_server)
+    (who,), root_public = redis_server.provision()
     canary_seeker, canary_counsellor = "SEEKER-CANARY-41d9", "COUNSELLOR-CANARY-77e0"
-    seeker = SeekerClient(redis_server.ws_url, root_public=root_public)
-    counsellor = CounsellorClient(
-        redis_server.ws_url, cookie=who.cookie, identity_private=who.identity_private, cert=who.cert,
-        sig_cert=who.sig_cert,
-    )
-    await seeker.connect()
-    welcome = await seeker.join(triage={"concern": "own_thoughts", "self_harm": "no"}, lang="en")
-    assert welcome["type"] == "welcome"
-    await counsellor.connect()
-    await counsellor.hello()
-    await counsellor.set_status("available")
-    session = await counsellor.take_next()
-    await asyncio.gather(seeker.handshake(), counsellor.handshake(session))
-    assert seeker.pseudonym == who.username
+    seeker, counsellor, session = await open_client_chat(redis_server.ws_url, who, root_public)
 
     for i in range(20):
         await seeker.send_text(f"{canary_seeker} {i}")

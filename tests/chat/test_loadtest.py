@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from chat.loadgen import SEEKERS_PER_ADDRESS, local_addresses, percentiles
+from chat.loadtest.loadgen import SEEKERS_PER_ADDRESS, local_addresses, percentiles
 from tests.conftest import REPO, LiveServer, free_port
 
 FIELDS = {
@@ -74,10 +74,10 @@ def test_it_drives_the_websockets_baseline_with_the_same_frames(
     daphne_server: Any, tmp_path: Path
 ) -> None:
     # The Daphne server only supplies a database and settings to provision from; the load goes
-    # to B0 (chat/bench_baseline.py), which must speak the same frames.
+    # to B0 (chat/loadtest/baseline.py), which must speak the same frames.
     server: LiveServer = daphne_server()
     port = free_port()
-    baseline = subprocess.Popen([sys.executable, "-m", "chat.bench_baseline", "--port", str(port)], cwd=REPO)
+    baseline = subprocess.Popen([sys.executable, "-m", "chat.loadtest.baseline", "--port", str(port)], cwd=REPO)
     try:
         deadline = time.monotonic() + 20
         while True:
@@ -93,3 +93,15 @@ def test_it_drives_the_websockets_baseline_with_the_same_frames(
         baseline.wait(10)
     assert result["pairs"] == 3 and result["lost"] == 0 and result["duplicated"] == 0 and not result["errors"]
     assert result["received"] == result["sent"] >= 9
+
+
+def test_it_runs_the_bench_from_the_entry_point_the_makefile_names() -> None:
+    makefile = (REPO / "Makefile").read_text()
+    module = makefile.split("\nbench:", 1)[1].split("-m ", 1)[1].split()[0]
+    assert module == "chat.loadtest.bench"
+    done = subprocess.run([sys.executable, "-m", module, "--help"], cwd=REPO, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "--only" in done.stdout
+    for doc in ("README.md", "docs/PERFORMANCE.md"):
+        assert "python -m chat.bench" not in (REPO / doc).read_text(), doc

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from tests.chat.resilience_helpers import WORKER_ENV, Pair, connect_pairs, provision
+from tests.chat.resilience_helpers import WORKER_ENV, Pair, connect_pairs
 from tests.conftest import REPO, LiveServer
 
 pytestmark = pytest.mark.integration
@@ -61,7 +61,7 @@ async def test_a_flooding_socket_is_throttled_without_slowing_the_others(
     daphne_server: Any, redis_client: Any, redis_url: str
 ) -> None:
     server: LiveServer = daphne_server(redis_url=redis_url, **WORKER_ENV)
-    people, root_public = provision(server, CHATS // 5, chat_limit=5)
+    people, root_public = server.provision(CHATS // 5, chat_limit=5)
     pairs, counsellors = await connect_pairs(
         seeker_url=server.ws_url, counsellor_url=server.ws_url, people=people, root_public=root_public,
         chats=CHATS, per_counsellor=5,

@@ -21,7 +21,7 @@ import pytest
 import redis
 
 from chat.client import SeekerClient
-from tests.chat.resilience_helpers import WORKER_ENV, connect_pairs, http_status, provision
+from tests.chat.resilience_helpers import WORKER_ENV, connect_pairs, http_status
 from tests.conftest import LiveServer, free_port, missing_service
 
 pytestmark = pytest.mark.integration
@@ -80,7 +80,7 @@ async def test_it_survives_redis_going_away_and_coming_back_empty(
     env = dict(WORKER_ENV)
     seeker_worker: LiveServer = daphne_server(redis_url=throwaway_redis.url, database_url=database_url, **env)
     counsellor_worker: LiveServer = daphne_server(redis_url=throwaway_redis.url, database_url=database_url, **env)
-    people, root_public = provision(seeker_worker, 1, chat_limit=CHATS)
+    people, root_public = seeker_worker.provision(1, chat_limit=CHATS)
     pairs, (counsellor,) = await connect_pairs(
         seeker_url=seeker_worker.ws_url, counsellor_url=counsellor_worker.ws_url, people=people,
         root_public=root_public, chats=CHATS, per_counsellor=CHATS,

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from chat.client import SeekerClient
-from tests.chat.resilience_helpers import WORKER_ENV, counsellor_client, provision
+from tests.chat.resilience_helpers import WORKER_ENV, counsellor_client
 from tests.conftest import LiveServer
 
 pytestmark = pytest.mark.integration
@@ -26,7 +26,7 @@ async def test_it_requeues_at_the_head_and_a_second_counsellor_completes_the_cha
     env = {**WORKER_ENV, "COUNSELLOR_GRACE_SECONDS": str(GRACE)}
     first_worker: LiveServer = daphne_server(redis_url=redis_url, database_url=database_url, **env)
     second_worker: LiveServer = daphne_server(redis_url=redis_url, database_url=database_url, **env)
-    (one, two), root_public = provision(first_worker, 2)
+    (one, two), root_public = first_worker.provision(2)
 
     seeker = SeekerClient(first_worker.ws_url, root_public=root_public)
     await seeker.connect()

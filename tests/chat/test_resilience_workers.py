@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from chat.client import BaseClient
-from tests.chat.resilience_helpers import WORKER_ENV, Pair, connect_pairs, provision, wait_for
+from tests.chat.resilience_helpers import WORKER_ENV, Pair, connect_pairs, wait_for
 from tests.conftest import LiveServer
 
 pytestmark = pytest.mark.integration
@@ -50,7 +50,7 @@ async def test_it_resumes_every_chat_on_the_other_worker_after_a_kill(
     two_workers: tuple[LiveServer, LiveServer], victim: str
 ) -> None:
     seeker_worker, counsellor_worker = two_workers
-    people, root_public = provision(seeker_worker, -(-CHATS // PER_COUNSELLOR), chat_limit=PER_COUNSELLOR)
+    people, root_public = seeker_worker.provision(-(-CHATS // PER_COUNSELLOR), chat_limit=PER_COUNSELLOR)
     pairs, counsellors = await connect_pairs(
         seeker_url=seeker_worker.ws_url, counsellor_url=counsellor_worker.ws_url, people=people,
         root_public=root_public, chats=CHATS, per_counsellor=PER_COUNSELLOR,

@@ -2,7 +2,7 @@
 
 The seeker is Chromium on /chat/; the counsellor is the Python reference client
 (chat.client.CounsellorClient) in a thread with its own event loop, signed in with an account
-provisioned in the live server's database (`python -m chat.testing 1`). A test with both sides
+provisioned in the live server's database (`python -m chat.loadtest.provision 1`). A test with both sides
 in Chromium is tests/chat/test_two_browsers.py.
 """
 
@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 import pytest
 
 from chat.client import ClientError, CounsellorClient
-from chat.testing import ProvisionedCounsellor
+from chat.loadtest.provision import ProvisionedCounsellor
 from tests.chat.browser_helpers import (
     Recorder,
     database_dump,
@@ -83,16 +83,6 @@ def start_server(daphne_server: Callable[..., LiveServer], neutral_site: str) ->
         return daphne_server(**env)
 
     return start
-
-
-def provision(server: LiveServer, **env: str) -> ProvisionedCounsellor:
-    """A certified, signed-in counsellor in the live server's database."""
-    result = subprocess.run(
-        [sys.executable, "-m", "chat.testing", "1"], cwd=REPO, env={**server.env, **env},
-        capture_output=True, text=True, timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    return ProvisionedCounsellor.from_json(json.loads(result.stdout)["counsellors"][0])
 
 
 class CuttableProxy:
@@ -256,7 +246,7 @@ def test_it_completes_a_whole_chat_without_plaintext_leaving_the_browsers(
     new_context: Callable[..., Any], counsellors: Callable[..., CounsellorThread],
 ) -> None:
     server = start_server(redis_url=redis_url)
-    person = provision(server)
+    (person,), _ = server.provision()
     counsellor = counsellors(server, person)
     page = seeker_context(new_context).new_page()
     recorder = Recorder(page)
@@ -359,7 +349,7 @@ def test_it_runs_the_whole_chat_with_the_keyboard_only(
     counsellors: Callable[..., CounsellorThread],
 ) -> None:
     server = start_server()
-    person = provision(server)
+    (person,), _ = server.provision()
     counsellor = counsellors(server, person)
     page = seeker_context(new_context).new_page()
     page.goto(f"{server.url}/chat/")
@@ -408,7 +398,7 @@ def test_it_leaves_at_once_and_leaves_nothing_behind(
     counsellors: Callable[..., CounsellorThread],
 ) -> None:
     server = start_server()
-    counsellor = counsellors(server, provision(server))
+    counsellor = counsellors(server, server.provision()[0][0])
     page = seeker_context(new_context).new_page()
     recorder = Recorder(page)
     page.goto(f"{server.url}/")
@@ -579,8 +569,8 @@ def test_it_stops_when_the_counsellor_certificate_is_not_ours(
 ) -> None:
     server = start_server()
     # Certified by another organisation's root key, which this page does not trust.
-    stranger = provision(
-        server, ORG_ROOT_PUBLIC_KEY=str(tmp_path / "other-public.pem"),
+    (stranger,), _ = server.provision(
+        ORG_ROOT_PUBLIC_KEY=str(tmp_path / "other-public.pem"),
         ORG_ROOT_PRIVATE_KEY=str(tmp_path / "other-private.pem"),
     )
     counsellor = counsellors(server, stranger)
@@ -604,7 +594,7 @@ def test_it_reconnects_and_resends_after_a_dropped_connection(
     counsellors: Callable[..., CounsellorThread],
 ) -> None:
     server = start_server()
-    counsellor = counsellors(server, provision(server))
+    counsellor = counsellors(server, server.provision()[0][0])
     proxy = CuttableProxy(server.port)
     context = seeker_context(new_context)
     page = context.new_page()

@@ -15,7 +15,7 @@ from chat.store.memory import MemoryStore
 from chat.store.redis import RedisStore
 
 
-@pytest.fixture(params=["memory", "redis"])
+@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
 async def store(request: pytest.FixtureRequest) -> AsyncIterator[LiveStore]:
     if request.param == "memory":
         yield MemoryStore()

@@ -22,7 +22,7 @@ import pytest
 from chat import e2ee
 from chat.certificates import generate_root_key, write_private_key, write_public_key
 from chat.client import CounsellorClient, SeekerClient
-from chat.testing import ProvisionedCounsellor
+from chat.loadtest.provision import ProvisionedCounsellor
 from tests.conftest import REPO, LiveServer
 from tests.personas import browser_sign_in, code_from_secret, live_staff
 
@@ -49,7 +49,7 @@ class Loop:
 
 
 @pytest.fixture
-def loop() -> Iterator[Loop]:
+def client_loop() -> Iterator[Loop]:
     running = Loop()
     yield running
     running.stop()
@@ -85,11 +85,8 @@ def manage(server: LiveServer, *args: str) -> str:
 
 def provision(server: LiveServer, role: str = "counsellor") -> ProvisionedCounsellor:
     root_key_files(server)
-    result = subprocess.run(
-        [sys.executable, "-m", "chat.testing", "1", role], cwd=REPO, env=server.env, capture_output=True, text=True,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return ProvisionedCounsellor.from_json(json.loads(result.stdout)["counsellors"][0])
+    (person,), _ = server.provision(role=role)
+    return person
 
 
 def no_axe_violations(page: Any) -> None:
@@ -114,7 +111,7 @@ def enrol_and_sign_in(page: Any, server: LiveServer, username: str, password: st
 
 
 def test_a_counsellor_enrols_gets_certified_takes_a_chat_and_files_the_wrapup(
-    server: LiveServer, new_context: Any, loop: Loop
+    server: LiveServer, new_context: Any, client_loop: Loop
 ) -> None:
     staff = live_staff(server, "counsellor", "casey", enrol_at_sign_in=True, pseudonym="Casey", languages="en")
     context = new_context()
@@ -143,8 +140,8 @@ def test_a_counsellor_enrols_gets_certified_takes_a_chat_and_files_the_wrapup(
     page.locator("#counsellor-status[data-status=available]").wait_for()
 
     seeker = SeekerClient(server.ws_url, root_public=root_point)
-    loop.run(seeker.connect())
-    welcome = loop.run(seeker.join(triage={"concern": "own_thoughts"}, lang="en"))
+    client_loop.run(seeker.connect())
+    welcome = client_loop.run(seeker.join(triage={"concern": "own_thoughts"}, lang="en"))
     assert welcome["type"] == "welcome"
     page.locator("#queue-total").filter(has_text="1 waiting").wait_for(timeout=10000)
 
@@ -152,14 +149,14 @@ def test_a_counsellor_enrols_gets_certified_takes_a_chat_and_files_the_wrapup(
     tab = page.get_by_role("tab", name="Chat 1")
     tab.wait_for()
     panel = page.get_by_role("tabpanel")
-    loop.run(seeker.handshake())
+    client_loop.run(seeker.handshake())
     assert seeker.pseudonym == "Casey"
     panel.locator(".composer-text:not([disabled])").wait_for()
     # The triage answer is shown as text, not as a code.
     assert panel.locator(".triage dd").inner_text() == "Myself: my own thoughts or behaviour"
     assert panel.locator(".meta-priority").inner_text() == "Normal"
 
-    loop.run(seeker.send_text("Hello, I would like to talk."))
+    client_loop.run(seeker.send_text("Hello, I would like to talk."))
     panel.locator(".line-theirs").filter(has_text="Hello, I would like to talk.").wait_for()
 
     # A canned response, inserted and edited before sending.
@@ -170,7 +167,7 @@ def test_a_counsellor_enrols_gets_certified_takes_a_chat_and_files_the_wrapup(
     panel.get_by_label("Your message").press("End")
     panel.get_by_label("Your message").type(" Take your time.")
     panel.get_by_role("button", name="Send", exact=True).click()
-    reply = loop.run(seeker.next_text())
+    reply = client_loop.run(seeker.next_text())
     assert reply == {"t": "text", "body": f"{inserted} Take your time."}
     panel.locator(".line-mine.delivered").first.wait_for()
 
@@ -178,7 +175,7 @@ def test_a_counsellor_enrols_gets_certified_takes_a_chat_and_files_the_wrapup(
     panel.get_by_label("Or a path on this service").fill("/help/")
     panel.get_by_label("Link text (optional)").fill("Self-help library")
     panel.get_by_role("button", name="Share in the chat").click()
-    shared = loop.run(seeker.next_text())
+    shared = client_loop.run(seeker.next_text())
     assert shared == {"t": "resource", "url": f"{server.url}/help/", "title": "Self-help library"}
     # A path to another site is refused in the browser.
     panel.get_by_label("Or a path on this service").fill("https://elsewhere.example/")
@@ -189,7 +186,7 @@ def test_a_counsellor_enrols_gets_certified_takes_a_chat_and_files_the_wrapup(
 
     # End the chat; the wrap-up is required before the next one.
     panel.get_by_role("button", name="End chat").click()
-    loop.run(seeker.expect("ended"))
+    client_loop.run(seeker.expect("ended"))
     wrapup = panel.locator(".wrapup")
     wrapup.wait_for()
     page.locator("#counsellor-status[data-status=wrapup]").wait_for()
@@ -204,7 +201,7 @@ def test_a_counsellor_enrols_gets_certified_takes_a_chat_and_files_the_wrapup(
     page.get_by_role("button", name="Save wrap-up").click()
     page.locator("#counsellor-status[data-status=available]").wait_for()
     assert page.get_by_role("tab").count() == 0
-    loop.run(seeker.close())
+    client_loop.run(seeker.close())
 
     assert not errors, errors
     # Nothing anyone wrote reached the console.
@@ -212,7 +209,7 @@ def test_a_counsellor_enrols_gets_certified_takes_a_chat_and_files_the_wrapup(
 
 
 def test_a_supervisor_reassigns_a_live_chat_and_the_seeker_continues(
-    server: LiveServer, new_context: Any, loop: Loop
+    server: LiveServer, new_context: Any, client_loop: Loop
 ) -> None:
     _, root_point = root_key_files(server)
     first, second = provision(server), provision(server)
@@ -241,7 +238,7 @@ def test_a_supervisor_reassigns_a_live_chat_and_the_seeker_continues(
         await bob.set_status("available")
         return session
 
-    session = loop.run(start())
+    session = client_loop.run(start())
     assert seeker.pseudonym == first.username
 
     page = new_context().new_page()
@@ -272,7 +269,7 @@ def test_a_supervisor_reassigns_a_live_chat_and_the_seeker_continues(
         await bob.send_text(session, "first from Bob")
         assert (await seeker.next_text())["body"] == "first from Bob"
 
-    loop.run(after(), timeout=30)
+    client_loop.run(after(), timeout=30)
     assert seeker.pseudonym == second.username
     # Nothing the seeker had was lost: both counsellors' messages are there, in order.
     assert seeker.conversation is not None
@@ -283,7 +280,7 @@ def test_a_supervisor_reassigns_a_live_chat_and_the_seeker_continues(
     # Set a counsellor offline from the view.
     person = page.locator("#counsellors tbody tr").filter(has_text=first.username)
     person.get_by_role("button").click()
-    loop.run(alice.expect(lambda f: f.get("type") == "status" and f.get("state") == "offline"))
+    client_loop.run(alice.expect(lambda f: f.get("type") == "status" and f.get("state") == "offline"))
     for client in (alice, bob, seeker):
-        loop.run(client.close())
+        client_loop.run(client.close())
     assert not errors, errors

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.conftest import REPO, LiveServer, free_port, missing_service
+from tests.conftest import REPO, LiveServer, free_port, missing_service, stop_process
 
 NGINX = os.environ.get("NGINX_PATH", "/usr/sbin/nginx")
 # "localhost" so that clients that resolve the name themselves (chat/client.py) reach nginx.
@@ -103,13 +103,7 @@ class NginxFront:
         return sorted(path for path in self.directory.rglob("*") if path.is_file() and path.suffix == ".log")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
+        stop_process(self.process)
 
 
 @pytest.fixture(scope="session")

@@ -240,27 +240,14 @@ async def test_it_carries_a_full_encrypted_chat_through_nginx_in_front_of_two_wo
     nginx_front, proxied_workers, redis_client, monkeypatch: pytest.MonkeyPatch, tls_certificate
 ) -> None:
     """The reference client on both sides, over TLS through nginx, to two workers sharing Redis."""
-    from chat.client import CounsellorClient, SeekerClient
-    from tests.chat.test_live_integration import provision
+    from tests.chat.resilience_helpers import open_client_chat
 
     front: NginxFront = nginx_front(workers=proxied_workers)
     # The client makes a default TLS context: let it trust the test's certificate.
     monkeypatch.setenv("SSL_CERT_FILE", str(tls_certificate[0]))
-    (who,), root_public = provision(proxied_workers[0])
+    (who,), root_public = proxied_workers[0].provision()
     canary_seeker, canary_counsellor = "SEEKER-CANARY-5be1", "COUNSELLOR-CANARY-c702"
-    seeker = SeekerClient(front.ws_url, root_public=root_public)
-    counsellor = CounsellorClient(
-        front.ws_url, cookie=who.cookie, identity_private=who.identity_private, cert=who.cert, sig_cert=who.sig_cert
-    )
-    await seeker.connect()
-    welcome = await seeker.join(triage={"concern": "own_thoughts", "self_harm": "no"}, lang="en")
-    assert welcome["type"] == "welcome"
-    await counsellor.connect()
-    await counsellor.hello()
-    await counsellor.set_status("available")
-    session = await counsellor.take_next()
-    await asyncio.gather(seeker.handshake(), counsellor.handshake(session))
-    assert seeker.pseudonym == who.username
+    seeker, counsellor, session = await open_client_chat(front.ws_url, who, root_public)
 
     for i in range(10):
         await seeker.send_text(f"{canary_seeker} {i}")

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import translation
 
 from helpline.models import CannedResponse
 from helpline.placeholders import PLACEHOLDERS, check_template, fill, placeholders_in
 
-
-@pytest.fixture(autouse=True)
-def in_english() -> Iterator[None]:
-    # The messages are translated; an earlier test's request may have left another language active.
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("in_english")
 
 
 def test_it_lists_the_placeholders_a_text_uses_in_order() -> None:

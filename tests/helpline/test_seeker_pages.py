@@ -20,17 +20,10 @@ from chat.certificates import load_public_key
 from helpline.hours import clear_schedule_cache
 from helpline.models import Closure, OpeningHours
 from helpline.staticfiles import module_graph
-from helpline.triage import clear_catalogue_cache
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_content_caches")]
 
 SEEKER_PAGES = ["/", "/de/", "/chat/", "/de/chat/", "/how-we-protect-you/", "/de/how-we-protect-you/", "/nowhere/"]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches() -> None:
-    clear_schedule_cache()
-    clear_catalogue_cache()
 
 
 @pytest.fixture
@@ -230,7 +223,7 @@ def test_collectstatic_makes_the_demo_root_key_in_demo_mode(settings: Any, tmp_p
 
 def test_it_serves_the_revocation_list_uncached(client: Client) -> None:
     from chat.certificates import do_revoke
-    from chat.testing import provision_counsellor
+    from chat.loadtest.provision import provision_counsellor
 
     person = provision_counsellor("revoked-counsellor")
     from chat.models import IdentityKey

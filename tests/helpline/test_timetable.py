@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
-from django.utils import translation
 
 from helpline.hours import MIDNIGHT, Period
 from helpline.timetable import format_day, parse_day, time_zone_in_words, week_grid, week_in_words
 
-
-@pytest.fixture(autouse=True)
-def in_english() -> Iterator[None]:
-    # The messages are translated; an earlier test's request may have left another language active.
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("in_english")
 
 
 def test_it_parses_several_periods_in_any_order_and_with_dashes() -> None:

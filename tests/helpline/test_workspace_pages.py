@@ -15,9 +15,7 @@ from chat import e2ee
 from chat.certificates import (
     do_certify,
     do_request_certification,
-    generate_root_key,
     write_private_key,
-    write_public_key,
 )
 from chat.models import IdentityKey
 from helpline.models import AuditEvent, CannedResponse
@@ -38,13 +36,11 @@ def new_point() -> str:
 
 
 @pytest.fixture
-def root(settings: Any, tmp_path: Path) -> Any:
-    key = generate_root_key()
-    settings.ORG_ROOT_PUBLIC_KEY = tmp_path / "root_public.pem"
+def root_key_on_server(org_root: Any, settings: Any, tmp_path: Path) -> Any:
+    """The organisation root key with its private half on the server (the admin's Certify action)."""
     settings.ORG_ROOT_PRIVATE_KEY = str(tmp_path / "root_private.pem")
-    write_public_key(settings.ORG_ROOT_PUBLIC_KEY, key.public_key())
-    write_private_key(settings.ORG_ROOT_PRIVATE_KEY, key)
-    return key
+    write_private_key(settings.ORG_ROOT_PRIVATE_KEY, org_root)
+    return org_root
 
 
 # --- Pages ----------------------------------------------------------------------------------------
@@ -72,7 +68,9 @@ def test_it_gives_the_workspace_its_data_in_json_blocks(counsellor: User) -> Non
 
 
 @pytest.mark.django_db
-def test_it_says_loudly_when_keys_are_certified_automatically(counsellor: User, settings: Any, root: Any) -> None:
+def test_it_says_loudly_when_keys_are_certified_automatically(
+    counsellor: User, settings: Any, root_key_on_server: Any
+) -> None:
     settings.DEMO_MODE = True
     settings.DEMO_AUTO_CERTIFY = True
     html = signed_in_client(counsellor).get("/staff/workspace/").content.decode()
@@ -114,7 +112,7 @@ def test_it_refuses_to_share_anything_else(path: str) -> None:
 
 
 @pytest.mark.django_db
-def test_it_records_a_key_request_and_reports_it_pending(counsellor: User, root: Any) -> None:
+def test_it_records_a_key_request_and_reports_it_pending(counsellor: User, root_key_on_server: Any) -> None:
     client = signed_in_client(counsellor)
     point = new_point()
     assert client.get("/staff/keys/mine/").json() == {"status": "none", "demo_auto_certify": False}
@@ -126,7 +124,7 @@ def test_it_records_a_key_request_and_reports_it_pending(counsellor: User, root:
     assert client.post("/staff/keys/request/", {"public_key": point}).json()["status"] == "pending"
     assert IdentityKey.objects.filter(user=counsellor).count() == 1
 
-    do_certify(key=IdentityKey.objects.get(fingerprint=fingerprint), root_private=root)
+    do_certify(key=IdentityKey.objects.get(fingerprint=fingerprint), root_private=root_key_on_server)
     mine = client.get(f"/staff/keys/mine/?fingerprint={fingerprint}").json()
     assert mine["status"] == "certified"
     certificate = e2ee.Certificate.decode(e2ee.b64d(mine["cert"]))
@@ -158,7 +156,7 @@ def test_it_demands_the_csrf_token_for_a_key_request(counsellor: User) -> None:
 
 
 @pytest.mark.django_db
-def test_it_certifies_at_once_in_demo_mode_only(counsellor: User, settings: Any, root: Any) -> None:
+def test_it_certifies_at_once_in_demo_mode_only(counsellor: User, settings: Any, root_key_on_server: Any) -> None:
     client = signed_in_client(counsellor)
     settings.DEMO_MODE = True
     settings.DEMO_AUTO_CERTIFY = True
@@ -176,7 +174,7 @@ def test_it_certifies_at_once_in_demo_mode_only(counsellor: User, settings: Any,
 
 @pytest.mark.django_db
 def test_an_admin_certifies_pending_keys_where_the_server_holds_the_root_key(
-    admin: User, counsellor: User, root: Any
+    admin: User, counsellor: User, root_key_on_server: Any
 ) -> None:
     key = do_request_certification(user=counsellor, public_key=new_point(), pseudonym="Sam")
     client = signed_in_client(admin)

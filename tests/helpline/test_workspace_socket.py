@@ -8,16 +8,15 @@ supervisors (and admins, docs/PROTOCOL.md 3.4) may send. Uses the in-memory live
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from asgiref.sync import sync_to_async
 
-from chat import e2ee, janitor, protocol
-from chat.testing import ProvisionedCounsellor
+from chat import e2ee, protocol
+from chat.loadtest.provision import ProvisionedCounsellor
 from tests.chat.live_helpers import Counsellor, Seeker, Socket, connect_pair
-from tests.live_fixtures import fresh_store
 from tests.personas import make_staff, signed_in_client, ws_headers
 
 # Transactional (the consumers reach the database from other threads). No serialized rollback: the
@@ -30,33 +29,14 @@ WRAPUP = {"concern": "own_thoughts", "protective_action": "yes", "referrals": ["
 
 
 @pytest.fixture(autouse=True)
-def _open_all_day(monkeypatch: pytest.MonkeyPatch) -> None:
+def _open_all_day(no_background_janitor: None, fresh_content_caches: None) -> None:
     import datetime
 
-    from helpline.hours import clear_schedule_cache
     from helpline.models import OpeningHours
-    from helpline.triage import clear_catalogue_cache
 
-    monkeypatch.setattr(janitor, "AUTOSTART", False)
     midnight = datetime.time(0)
     for weekday in range(7):
         OpeningHours.objects.get_or_create(weekday=weekday, opens=midnight, closes=midnight)
-    clear_schedule_cache()
-    clear_catalogue_cache()
-
-
-@pytest.fixture
-async def memory_store(settings: Any) -> AsyncIterator[Any]:
-    async with fresh_store(settings, "chat.store.memory.MemoryStore") as store:
-        yield store
-
-
-@pytest.fixture
-def person(staff: Callable[..., ProvisionedCounsellor]) -> Callable[..., ProvisionedCounsellor]:
-    def make(username: str, role: str = "counsellor") -> ProvisionedCounsellor:
-        return staff(username, role=role, chat_limit=2)
-
-    return make
 
 
 def chat_frame(kind: str, session: str, who: ProvisionedCounsellor, counsellor_id: int = 1) -> dict[str, Any]:
@@ -86,7 +66,7 @@ def test_it_lists_every_counsellor_frame_type_in_the_matrix() -> None:
     assert set(protocol.COUNSELLOR_IN) == {*CHAT_SCOPED, *SUPERVISOR_ONLY, "status", "take_next", "ping"}
 
 
-async def _headers_for(persona: str, person: Callable[..., ProvisionedCounsellor]) -> list[tuple[bytes, bytes]]:
+async def _headers_for(persona: str, staff: Callable[..., ProvisionedCounsellor]) -> list[tuple[bytes, bytes]]:
     if persona == "anonymous":
         return []
     if persona == "password_only":
@@ -94,24 +74,24 @@ async def _headers_for(persona: str, person: Callable[..., ProvisionedCounsellor
             return ws_headers(signed_in_client(make_staff("counsellor", username="half"), verified=False))
 
         return [h for h in await sync_to_async(password_only)() if h[0] == b"cookie"]
-    who = await sync_to_async(person)(persona, persona)
+    who = await sync_to_async(staff)(persona, role=persona)
     return [(b"cookie", who.cookie.encode())]
 
 
 @pytest.mark.parametrize("persona", ["anonymous", "password_only", "manager"])
 async def test_it_closes_the_socket_before_any_frame_for(
-    persona: str, memory_store: Any, person: Callable[..., ProvisionedCounsellor]
+    persona: str, memory_store: Any, staff: Callable[..., ProvisionedCounsellor]
 ) -> None:
-    socket = Socket("/ws/counsellor/", headers=await _headers_for(persona, person))
+    socket = Socket("/ws/counsellor/", headers=await _headers_for(persona, staff))
     connected, code = await socket.connect()
     assert (connected, code) == (False, protocol.CLOSE_UNAUTHENTICATED)
 
 
 @pytest.mark.parametrize("persona", ["counsellor", "supervisor", "admin"])
 async def test_it_opens_the_socket_and_answers_status_take_next_and_ping_for(
-    persona: str, memory_store: Any, person: Callable[..., ProvisionedCounsellor]
+    persona: str, memory_store: Any, staff: Callable[..., ProvisionedCounsellor]
 ) -> None:
-    socket = Socket("/ws/counsellor/", headers=await _headers_for(persona, person))
+    socket = Socket("/ws/counsellor/", headers=await _headers_for(persona, staff))
     assert (await socket.connect())[0]
     hello = await socket.receive()
     assert hello["type"] == "hello" and hello["supervisor"] is (persona != "counsellor")
@@ -126,9 +106,9 @@ async def test_it_opens_the_socket_and_answers_status_take_next_and_ping_for(
 
 @pytest.mark.parametrize("kind", CHAT_SCOPED)
 async def test_another_counsellor_is_refused_on_someone_elses_chat(
-    kind: str, memory_store: Any, person: Callable[..., ProvisionedCounsellor], org_root: Any
+    kind: str, memory_store: Any, staff: Callable[..., ProvisionedCounsellor], org_root: Any
 ) -> None:
-    owner_who, other_who = await sync_to_async(person)("owner"), await sync_to_async(person)("other")
+    owner_who, other_who = await sync_to_async(staff)("owner"), await sync_to_async(staff)("other")
     seeker = Seeker(e2ee.public_point(org_root.public_key()))
     owner, other = Counsellor(owner_who), Counsellor(other_who)
     await seeker.join()
@@ -159,10 +139,10 @@ async def test_another_counsellor_is_refused_on_someone_elses_chat(
 @pytest.mark.parametrize("kind", SUPERVISOR_ONLY)
 @pytest.mark.parametrize("persona", ["counsellor", "supervisor", "admin"])
 async def test_only_supervisors_and_admins_assign_and_set_offline(
-    kind: str, persona: str, memory_store: Any, person: Callable[..., ProvisionedCounsellor], org_root: Any
+    kind: str, persona: str, memory_store: Any, staff: Callable[..., ProvisionedCounsellor], org_root: Any
 ) -> None:
-    holder_who, target_who = await sync_to_async(person)("holder"), await sync_to_async(person)("target")
-    actor_who = await sync_to_async(person)(f"actor-{persona}", persona)
+    holder_who, target_who = await sync_to_async(staff)("holder"), await sync_to_async(staff)("target")
+    actor_who = await sync_to_async(staff)(f"actor-{persona}", role=persona)
     seeker = Seeker(e2ee.public_point(org_root.public_key()))
     holder, target, actor = Counsellor(holder_who), Counsellor(target_who), Counsellor(actor_who)
     await seeker.join()
@@ -188,9 +168,9 @@ async def test_only_supervisors_and_admins_assign_and_set_offline(
 
 
 async def test_a_help_request_reaches_supervisors_with_metadata_only(
-    memory_store: Any, person: Callable[..., ProvisionedCounsellor], org_root: Any
+    memory_store: Any, staff: Callable[..., ProvisionedCounsellor], org_root: Any
 ) -> None:
-    who, boss_who = await sync_to_async(person)("asker"), await sync_to_async(person)("boss", "supervisor")
+    who, boss_who = await sync_to_async(staff)("asker"), await sync_to_async(staff)("boss", role="supervisor")
     seeker = Seeker(e2ee.public_point(org_root.public_key()))
     counsellor, boss = Counsellor(who), Counsellor(boss_who)
     await seeker.join(triage={"concern": "own_thoughts"})

@@ -11,8 +11,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from django.test import Client
 
 from chat import e2ee
+from chat.loadtest.provision import ProvisionedCounsellor
 from chat.mailbox import crypto
-from chat.testing import ProvisionedCounsellor
 
 # Tests stretch codenames with few iterations; the parameter is part of the derivation, so these
 # mailboxes could not be opened by a browser (which always uses 600,000). test_crypto checks the real count.

@@ -29,7 +29,7 @@ from chat import e2ee
 from chat.mailbox import crypto
 from chat.mailbox.models import Mailbox, Thread
 from tests.mailbox.helpers import Counsellor
-from tests.mailbox.test_vector import js, page, static_origin  # noqa: F401  (fixtures)
+from tests.mailbox.test_vector import js, mailbox_page, static_origin  # noqa: F401  (fixtures)
 from tests.personas import signed_in_client
 
 pytestmark = pytest.mark.skipif(os.environ.get("MAILBOX_BENCH") != "1", reason="benchmark: set MAILBOX_BENCH=1")
@@ -99,8 +99,8 @@ def _thread_of_50() -> dict[str, Any]:
 
 
 @pytest.mark.browser
-def test_bench_browser_opens_a_thread_of_50_messages(page: Any) -> None:  # noqa: F811
-    timings = js(page, """
+def test_bench_browser_opens_a_thread_of_50_messages(mailbox_page: Any) -> None:  # noqa: F811
+    timings = js(mailbox_page, """
         const mp = E.b64d(arg.mailbox), ip = E.b64d(arg.inbox), root = E.b64d(arg.root);
         const key = await M.importEcdhJwk(arg.inbox_jwk);
         const runs = [];

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -132,12 +131,11 @@ def test_it_gives_a_thread_to_one_counsellor_only(
     assert ("casey", "mailbox.claim", "normal") in audited and ("casey", "mailbox.release", "") in audited
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_settles_a_claim_race_with_exactly_one_winner(
-    inbox_counsellor: Callable[..., Counsellor], client: Client, clear_cache: None
+    inbox_counsellor: Callable[..., Counsellor], client: Client, clear_cache: None, postgres_required: None
 ) -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("the row lock race needs PostgreSQL (SQLite serialises every write anyway)")
+    # The row lock race needs PostgreSQL (SQLite serialises every write anyway): marked `postgres`.
     people = [inbox_counsellor(f"racer-{n}") for n in range(6)]
     seek(client, Seeker(), people, "hi")
     tid = Thread.objects.get().pk

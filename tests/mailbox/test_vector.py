@@ -23,36 +23,36 @@ SIGNED = {("recipient", "sig_cert"), ("recipient", "key_sig"), ("reply", "sig"),
 
 
 @pytest.fixture(scope="module")
-def vector() -> dict[str, Any]:
+def mailbox_vector() -> dict[str, Any]:
     return read_from_doc()
 
 
-def _unsigned(vector: dict[str, Any]) -> dict[str, Any]:
-    copy = json.loads(json.dumps(vector))
+def _unsigned(mailbox_vector: dict[str, Any]) -> dict[str, Any]:
+    copy = json.loads(json.dumps(mailbox_vector))
     for outer, inner in SIGNED:
         copy[outer].pop(inner)
     return copy
 
 
-def test_it_regenerates_the_documented_vector_except_signatures(vector: dict[str, Any]) -> None:
-    assert _unsigned(build_vector()) == _unsigned(vector)
+def test_it_regenerates_the_documented_vector_except_signatures(mailbox_vector: dict[str, Any]) -> None:
+    assert _unsigned(build_vector()) == _unsigned(mailbox_vector)
 
 
-def test_it_verifies_the_documented_signatures(vector: dict[str, Any]) -> None:
-    root = vector["keys"]["root"]["public_b64"]
-    recipient = crypto.verify_recipient(**vector["recipient"], root_public=root, now=NOW)
-    assert recipient.fingerprint == vector["keys"]["counsellor_inbox"]["fingerprint"]
-    mailbox_point = e2ee.b64d(vector["keys"]["mailbox"]["public_b64"])
-    fields = vector["reply"]["fields"]
+def test_it_verifies_the_documented_signatures(mailbox_vector: dict[str, Any]) -> None:
+    root = mailbox_vector["keys"]["root"]["public_b64"]
+    recipient = crypto.verify_recipient(**mailbox_vector["recipient"], root_public=root, now=NOW)
+    assert recipient.fingerprint == mailbox_vector["keys"]["counsellor_inbox"]["fingerprint"]
+    mailbox_point = e2ee.b64d(mailbox_vector["keys"]["mailbox"]["public_b64"])
+    fields = mailbox_vector["reply"]["fields"]
     certificate = crypto.verify_reply(
         mailbox_point=mailbox_point,
         seq=1,
         eph=e2ee.b64d(fields["eph"]),
         nonce=e2ee.b64d(fields["nonce"]),
         ct=e2ee.b64d(fields["ct"]),
-        cert=vector["reply"]["cert"],
-        sig_cert=vector["reply"]["sig_cert"],
-        sig=vector["reply"]["sig"],
+        cert=mailbox_vector["reply"]["cert"],
+        sig_cert=mailbox_vector["reply"]["sig_cert"],
+        sig=mailbox_vector["reply"]["sig"],
         root_public=root,
         now=NOW,
     )
@@ -65,13 +65,13 @@ def test_it_uses_the_documented_parameters() -> None:
     assert len(crypto.generate_codename().split(" ")) == 7
 
 
-def test_it_refuses_a_wrong_codename_and_a_moved_message(vector: dict[str, Any]) -> None:
-    mailbox_point = e2ee.b64d(vector["keys"]["mailbox"]["public_b64"])
+def test_it_refuses_a_wrong_codename_and_a_moved_message(mailbox_vector: dict[str, Any]) -> None:
+    mailbox_point = e2ee.b64d(mailbox_vector["keys"]["mailbox"]["public_b64"])
     other = crypto.derive_codename_keys("abacus " * 6 + "zoom")
     with pytest.raises(e2ee.ProtocolError) as caught:
-        crypto.unwrap_private_key(bytes.fromhex(vector["wrapped_private_hex"]), other.wrap_key, mailbox_point)
+        crypto.unwrap_private_key(bytes.fromhex(mailbox_vector["wrapped_private_hex"]), other.wrap_key, mailbox_point)
     assert caught.value.code == "wrong_key"
-    fields = vector["seeker_message"]["fields"]
+    fields = mailbox_vector["seeker_message"]["fields"]
     wraps = {w["to"]: e2ee.b64d(w["key"]) for w in fields["wraps"]}
     for seq, direction in ((2, 1), (1, 2)):
         with pytest.raises(e2ee.ProtocolError) as caught:
@@ -88,13 +88,13 @@ def test_it_refuses_a_wrong_codename_and_a_moved_message(vector: dict[str, Any])
         assert caught.value.code == "decrypt_failed"
 
 
-def test_it_refuses_substituted_recipient_keys(vector: dict[str, Any]) -> None:
+def test_it_refuses_substituted_recipient_keys(mailbox_vector: dict[str, Any]) -> None:
     """A key the server slips in without a root-signed certificate, or an inbox key the identity key
     did not sign, or a revoked certificate: the reference refuses each."""
     from cryptography.hazmat.primitives.asymmetric import ec
 
-    root = vector["keys"]["root"]["public_b64"]
-    entry = vector["recipient"]
+    root = mailbox_vector["keys"]["root"]["public_b64"]
+    entry = mailbox_vector["recipient"]
     rogue_root = ec.generate_private_key(ec.SECP256R1())
     rogue_identity = ec.generate_private_key(ec.SECP256R1())
     rogue_inbox = e2ee.public_point(ec.generate_private_key(ec.SECP256R1()).public_key())
@@ -116,7 +116,7 @@ def test_it_refuses_substituted_recipient_keys(vector: dict[str, Any]) -> None:
     cases = [
         (self_signed, [], "untrusted_certificate"),
         (swapped_key, [], "bad_signature"),
-        (entry, [vector["keys"]["counsellor_identity"]["fingerprint"]], "certificate_revoked"),
+        (entry, [mailbox_vector["keys"]["counsellor_identity"]["fingerprint"]], "certificate_revoked"),
     ]
     for candidate, revoked, code in cases:
         with pytest.raises(e2ee.ProtocolError) as caught:
@@ -159,7 +159,7 @@ def static_origin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture
-def page(browser: Any, static_origin: str) -> Iterator[Any]:
+def mailbox_page(browser: Any, static_origin: str) -> Iterator[Any]:
     context = browser.new_context()
     page = context.new_page()
     errors: list[str] = []
@@ -174,14 +174,14 @@ def page(browser: Any, static_origin: str) -> Iterator[Any]:
     assert not errors, errors
 
 
-def js(page: Any, body: str, arg: Any = None) -> Any:
-    return page.evaluate(f"async (arg) => {{ const M = window.M, E = window.E; {body} }}", arg)
+def js(mailbox_page: Any, body: str, arg: Any = None) -> Any:
+    return mailbox_page.evaluate(f"async (arg) => {{ const M = window.M, E = window.E; {body} }}", arg)
 
 
 @pytest.mark.browser
-def test_the_browser_derives_the_documented_keys(page: Any, vector: dict[str, Any]) -> None:
+def test_the_browser_derives_the_documented_keys(mailbox_page: Any, mailbox_vector: dict[str, Any]) -> None:
     out = js(
-        page,
+        mailbox_page,
         """
         const words = await M.loadWordlist('/mailbox/eff_large_wordlist.txt');
         const keys = await M.deriveCodenameKeys(arg.codename, words);
@@ -189,21 +189,21 @@ def test_the_browser_derives_the_documented_keys(page: Any, vector: dict[str, An
         return { stretched: E.toHex(keys.stretched), lookup: E.toHex(keys.lookup), wrap: E.toHex(keys.wrapKey),
                  generated: generated.length, listed: generated.every((w) => words.includes(w)) };
     """,
-        vector,
+        mailbox_vector,
     )
     assert out == {
-        "stretched": vector["pbkdf2"]["stretched_hex"],
-        "lookup": vector["lookup_hex"],
-        "wrap": vector["wrap_key_hex"],
+        "stretched": mailbox_vector["pbkdf2"]["stretched_hex"],
+        "lookup": mailbox_vector["lookup_hex"],
+        "wrap": mailbox_vector["wrap_key_hex"],
         "generated": 7,
         "listed": True,
     }
 
 
 @pytest.mark.browser
-def test_the_browser_seals_the_documented_bytes(page: Any, vector: dict[str, Any]) -> None:
+def test_the_browser_seals_the_documented_bytes(mailbox_page: Any, mailbox_vector: dict[str, Any]) -> None:
     out = js(
-        page,
+        mailbox_page,
         """
         const k = arg.keys;
         const mp = E.b64d(k.mailbox.public_b64), inbox = E.b64d(k.counsellor_inbox.public_b64);
@@ -217,17 +217,17 @@ def test_the_browser_seals_the_documented_bytes(page: Any, vector: dict[str, Any
         const wrapped = await M.wrapPrivateKey(jwk, mp, E.fromHex(arg.wrap_key_hex), { nonce: E.fromHex(arg.private_nonce_hex) });
         return { sealed, wrapped: E.toHex(wrapped), ad: E.toHex(M.messageAd(mp, 1, 1)) };
     """,
-        vector,
+        mailbox_vector,
     )
-    assert out["sealed"] == vector["seeker_message"]["fields"]
-    assert out["wrapped"] == vector["wrapped_private_hex"]
-    assert out["ad"] == vector["seeker_message"]["ad_hex"]
+    assert out["sealed"] == mailbox_vector["seeker_message"]["fields"]
+    assert out["wrapped"] == mailbox_vector["wrapped_private_hex"]
+    assert out["ad"] == mailbox_vector["seeker_message"]["ad_hex"]
 
 
 @pytest.mark.browser
-def test_the_browser_opens_and_verifies_what_python_made(page: Any, vector: dict[str, Any]) -> None:
+def test_the_browser_opens_and_verifies_what_python_made(mailbox_page: Any, mailbox_vector: dict[str, Any]) -> None:
     out = js(
-        page,
+        mailbox_page,
         """
         const k = arg.keys, mp = E.b64d(k.mailbox.public_b64), inbox = E.b64d(k.counsellor_inbox.public_b64);
         const words = await M.loadWordlist('/mailbox/eff_large_wordlist.txt');
@@ -245,25 +245,25 @@ def test_the_browser_opens_and_verifies_what_python_made(page: Any, vector: dict
         try { await M.openMessage({ ...arg.seeker_message.fields, seq: 2 }, { privateKey: mailboxKey, ownPoint: mp, mailboxPoint: mp, direction: 1 }); } catch (e) { moved = e.code; }
         return { seeker, byCounsellor, replyText, pseudonym: cert.pseudonym, recipient: recipient.fingerprint, wrong, moved };
     """,
-        vector,
+        mailbox_vector,
     )
     assert out == {
-        "seeker": vector["seeker_message"]["plaintext"],
-        "byCounsellor": vector["seeker_message"]["plaintext"],
-        "replyText": vector["reply"]["plaintext"],
+        "seeker": mailbox_vector["seeker_message"]["plaintext"],
+        "byCounsellor": mailbox_vector["seeker_message"]["plaintext"],
+        "replyText": mailbox_vector["reply"]["plaintext"],
         "pseudonym": "Counsellor Robin",
-        "recipient": vector["keys"]["counsellor_inbox"]["fingerprint"],
+        "recipient": mailbox_vector["keys"]["counsellor_inbox"]["fingerprint"],
         "wrong": "wrong_key",
         "moved": "decrypt_failed",
     }
 
 
 @pytest.mark.browser
-def test_python_opens_and_verifies_what_the_browser_made(page: Any, vector: dict[str, Any]) -> None:
+def test_python_opens_and_verifies_what_the_browser_made(mailbox_page: Any, mailbox_vector: dict[str, Any]) -> None:
     """Fresh random keys on the browser side: a message, a signed reply and a wrapped private key."""
     identity = _key("counsellor identity")
     out = js(
-        page,
+        mailbox_page,
         """
         const k = arg.keys, inbox = E.b64d(k.counsellor_inbox.public_b64);
         const pair = await M.generateMailboxKey();
@@ -274,7 +274,7 @@ def test_python_opens_and_verifies_what_the_browser_made(page: Any, vector: dict
         const jwk = await crypto.subtle.exportKey('jwk', pair.privateKey);
         return { point: E.b64e(pair.point), sealed, reply, sig, d: jwk.d };
     """,
-        vector,
+        mailbox_vector,
     )
     point = e2ee.b64d(out["point"])
     inbox = _key("counsellor inbox")
@@ -301,11 +301,11 @@ def test_python_opens_and_verifies_what_the_browser_made(page: Any, vector: dict
 
 
 @pytest.mark.browser
-def test_the_browser_refuses_substituted_recipient_keys(page: Any, vector: dict[str, Any]) -> None:
+def test_the_browser_refuses_substituted_recipient_keys(mailbox_page: Any, mailbox_vector: dict[str, Any]) -> None:
     """What the server could try: its own key with a self-made certificate, a genuine certificate with
     another inbox key, a revoked counsellor. Only the genuine entry is wrapped for."""
     out = js(
-        page,
+        mailbox_page,
         """
         const k = arg.keys, root = E.b64d(k.root.public_b64);
         const rogueRoot = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign']);
@@ -321,10 +321,10 @@ def test_the_browser_refuses_substituted_recipient_keys(page: Any, vector: dict[
         const revoked = await M.verifyRecipients([arg.recipient], { rootPublic: root, now: arg.now, revoked: [k.counsellor_identity.fingerprint] });
         return { accepted: result.accepted.map((r) => r.fingerprint), refused: result.refused, revoked: revoked.refused, none: revoked.accepted.length };
     """,
-        vector,
+        mailbox_vector,
     )
     assert out == {
-        "accepted": [vector["keys"]["counsellor_inbox"]["fingerprint"]],
+        "accepted": [mailbox_vector["keys"]["counsellor_inbox"]["fingerprint"]],
         "refused": ["untrusted_certificate", "bad_signature"],
         "revoked": ["certificate_revoked"],
         "none": 0,

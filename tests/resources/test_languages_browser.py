@@ -40,7 +40,7 @@ def prefix(lang: str) -> str:
 
 
 @pytest.fixture
-def server(
+def languages_server(
     tmp_path: Path, live_database: Callable[[], str], daphne_server: Callable[..., LiveServer]
 ) -> Callable[..., LiveServer]:
     """A live server with the starter content, trusting the test run's root key (so the chat starts)."""
@@ -67,8 +67,8 @@ def visible_text(page: Any, selector: str) -> str:
     return " ".join(page.locator(f"{selector} >> visible=true").all_inner_texts())
 
 
-def test_each_language_shows_its_own_country_contacts_in_its_own_words(server, new_context) -> None:
-    live = server()
+def test_each_language_shows_its_own_country_contacts_in_its_own_words(languages_server, new_context) -> None:
+    live = languages_server()
     page = new_context().new_page()
     for lang, (code, country_name, words) in CRISIS_FLOWS.items():
         page.goto(f"{live.url}/{lang}/crisis/")
@@ -82,8 +82,10 @@ def test_each_language_shows_its_own_country_contacts_in_its_own_words(server, n
         assert "Samaritans" not in shown and "Emergency services" not in shown and "24 hours" not in shown
 
 
-def test_the_picker_changes_country_in_the_page_and_remembers_it_in_this_tab_only(server, new_context) -> None:
-    live = server()
+def test_the_picker_changes_country_in_the_page_and_remembers_it_in_this_tab_only(
+    languages_server, new_context
+) -> None:
+    live = languages_server()
     context = new_context()
     page = context.new_page()
     page.goto(f"{live.url}/de/crisis/")
@@ -111,8 +113,8 @@ def test_the_picker_changes_country_in_the_page_and_remembers_it_in_this_tab_onl
     assert other.locator("#crisis-box-country").input_value() == "DE"
 
 
-def test_the_picker_works_without_javascript(server, new_context) -> None:
-    live = server()
+def test_the_picker_works_without_javascript(languages_server, new_context) -> None:
+    live = languages_server()
     page = new_context(java_script_enabled=False).new_page()
     page.goto(f"{live.url}/nl/help/")
     page.locator("#crisis-box-country").select_option("BE")
@@ -123,8 +125,10 @@ def test_the_picker_works_without_javascript(server, new_context) -> None:
 
 
 @pytest.mark.parametrize("lang", sorted(CRISIS_FLOWS))
-def test_a_self_harm_answer_shows_the_country_contacts_in_the_chat_language(server, new_context, lang: str) -> None:
-    live = server()
+def test_a_self_harm_answer_shows_the_country_contacts_in_the_chat_language(
+    languages_server, new_context, lang: str
+) -> None:
+    live = languages_server()
     page = new_context(viewport={"width": 390, "height": 844}).new_page()
     page.goto(f"{live.url}/{lang}/chat/")
     view(page, "intro")
@@ -146,8 +150,8 @@ def test_a_self_harm_answer_shows_the_country_contacts_in_the_chat_language(serv
     assert page.locator('[data-view="waiting"]').is_visible()
 
 
-def test_the_home_page_says_whether_the_chat_is_open(server, new_context) -> None:
-    open_server = server()
+def test_the_home_page_says_whether_the_chat_is_open(languages_server, new_context) -> None:
+    open_server = languages_server()
     page = new_context().new_page()
     page.goto(open_server.url + "/")
     status = page.locator(".chat-status")
@@ -155,7 +159,7 @@ def test_the_home_page_says_whether_the_chat_is_open(server, new_context) -> Non
     page.get_by_role("link", name="Start a chat").click()
     view(page, "intro")
 
-    closed_server = server(closed=True)
+    closed_server = languages_server(closed=True)
     for lang, words in (("en", "The chat is closed. It opens on"), ("de", "Der Chat ist geschlossen. Er öffnet am")):
         page.goto(f"{closed_server.url}{prefix(lang)}/")
         text = page.locator(".chat-status").inner_text()
@@ -166,8 +170,8 @@ def test_the_home_page_says_whether_the_chat_is_open(server, new_context) -> Non
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_the_chat_introduction_links_the_privacy_advice(server, new_context, lang: str) -> None:
-    live = server()
+def test_the_chat_introduction_links_the_privacy_advice(languages_server, new_context, lang: str) -> None:
+    live = languages_server()
     context = new_context()
     page = context.new_page()
     page.goto(f"{live.url}{prefix(lang)}/chat/")
@@ -183,8 +187,8 @@ def test_the_chat_introduction_links_the_privacy_advice(server, new_context, lan
     assert advice.locator("html").get_attribute("lang") == lang
 
 
-def test_back_after_quick_exit_does_not_return_to_the_site(server, new_context) -> None:
-    live = server(QUICK_EXIT_URL="about:blank")
+def test_back_after_quick_exit_does_not_return_to_the_site(languages_server, new_context) -> None:
+    live = languages_server(QUICK_EXIT_URL="about:blank")
     page = new_context().new_page()
     page.goto(live.url + "/help/")
     entries = page.evaluate("history.length")
@@ -230,8 +234,8 @@ OVERLAPS = """() => {
 
 
 @pytest.mark.parametrize("width", [320, 390, 1280])
-def test_the_exit_control_never_covers_text_or_menus(server, new_context, width: int) -> None:
-    live = server()
+def test_the_exit_control_never_covers_text_or_menus(languages_server, new_context, width: int) -> None:
+    live = languages_server()
     page = new_context(viewport={"width": width, "height": 700}).new_page()
     paths = ("/", "/help/a/you-are-not-alone/", "/de/help/modules/first-steps/2/", "/crisis/", "/nl/staying-private/",
              "/fr/chat/", "/ar/")
@@ -262,10 +266,10 @@ AXE_PATHS = (
 )
 
 
-def test_every_page_in_every_language_has_no_wcag_violations(server, new_context) -> None:
+def test_every_page_in_every_language_has_no_wcag_violations(languages_server, new_context) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
-    live = server()
+    live = languages_server()
     page = new_context().new_page()
     axe = Axe()
     failures = {}
@@ -282,10 +286,10 @@ def test_every_page_in_every_language_has_no_wcag_violations(server, new_context
     assert failures == {}, "\n\n".join(f"{url}\n{report}" for url, report in failures.items())
 
 
-def test_the_waiting_screen_crisis_panel_is_accessible(server, new_context) -> None:
+def test_the_waiting_screen_crisis_panel_is_accessible(languages_server, new_context) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
-    live = server()
+    live = languages_server()
     page = new_context().new_page()
     page.goto(f"{live.url}/de/chat/")
     view(page, "intro")
@@ -320,10 +324,10 @@ CUT_LABELS = """() => {
 }"""
 
 
-def test_the_statistics_page_wears_staff_chrome_and_cuts_no_label(server, new_context) -> None:
+def test_the_statistics_page_wears_staff_chrome_and_cuts_no_label(languages_server, new_context) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
-    live = server()
+    live = languages_server()
     subprocess.run([sys.executable, "manage.py", "seed_stats", "--days", "30", "--seed", "3"], cwd=REPO, env=live.env,
                    check=True, capture_output=True)
     cookie = subprocess.run([sys.executable, "manage.py", "shell", "-c", SIGNED_IN_MANAGER], cwd=REPO, env=live.env,
@@ -347,8 +351,8 @@ def test_the_statistics_page_wears_staff_chrome_and_cuts_no_label(server, new_co
         assert results.violations_count == 0, results.generate_report()
 
 
-def test_the_arabic_interface_renders_right_to_left(server, new_context) -> None:
-    live = server()
+def test_the_arabic_interface_renders_right_to_left(languages_server, new_context) -> None:
+    live = languages_server()
     for width in (1280, 390):
         page = new_context(viewport={"width": width, "height": 800}).new_page()
         page.goto(f"{live.url}/ar/")

@@ -5,9 +5,9 @@
 
 Runs where the service's settings and database are reachable: `--provision` creates the
 counsellors it needs (usernames starting `loadtest-`, signed in, with certified keys) and removes
-them at the end; or `--counsellors-json FILE` takes the output of `python -m chat.testing N`.
+them at the end; or `--counsellors-json FILE` takes the output of `python -m chat.loadtest.provision N`.
 The chats it makes are real chats: they are counted in the service's aggregate counters like any
-other (docs/PERFORMANCE.md). Method and fields: chat/loadgen.py and docs/PERFORMANCE.md.
+other (docs/PERFORMANCE.md). Method and fields: chat/loadtest/loadgen.py and docs/PERFORMANCE.md.
 """
 
 from __future__ import annotations
@@ -22,8 +22,14 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from chat import e2ee
-from chat.loadgen import LoadConfig, format_report, run_load
-from chat.testing import PREFIX, ProvisionedCounsellor, provision_counsellor, remove_provisioned, root_private_key
+from chat.loadtest.loadgen import LoadConfig, format_report, run_load
+from chat.loadtest.provision import (
+    PREFIX,
+    ProvisionedCounsellor,
+    provision_counsellor,
+    remove_provisioned,
+    root_private_key,
+)
 
 
 def raise_open_files_limit() -> None:
@@ -44,7 +50,7 @@ class Command(BaseCommand):
         parser.add_argument("--rate", type=float, default=1.0, help="messages per second per pair (default 1)")
         parser.add_argument("--duration", type=float, default=30.0, help="seconds of sending (default 30)")
         parser.add_argument("--provision", action="store_true", help="create (and afterwards remove) counsellors")
-        parser.add_argument("--counsellors-json", help="counsellors from `python -m chat.testing N`")
+        parser.add_argument("--counsellors-json", help="counsellors from `python -m chat.loadtest.provision N`")
         parser.add_argument("--server-pid", type=int, action="append", default=[],
                             help="a server process id (repeatable): report its CPU and memory per connection")
         parser.add_argument("--json", dest="json_out", help="write the figures to this file")

@@ -7,10 +7,21 @@ from collections.abc import Callable
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.personas import make_staff, signed_in_client
 
 PAGES = ["/manage/stats/", "/manage/stats/export.csv", "/manage/stats/export.json"]
+
+
+@pytest.fixture
+def person(db: None) -> Callable[..., Client]:
+    """`person(username, role, verified=True)`: that person's browser, signed in (role None: no role)."""
+
+    def sign_in(username: str, role: str | None, *, verified: bool = True) -> Client:
+        user = make_staff(role, username=username) if role else User.objects.create_user(username, password=None)
+        return signed_in_client(user, verified=verified)
+
+    return sign_in
 
 
 @pytest.mark.parametrize("url", PAGES)
@@ -46,13 +57,7 @@ def test_it_lets_managers_and_admins_in(person: Callable[..., Client], url: str,
 
 def test_it_lets_a_verified_superuser_in(db: None) -> None:
     user = User.objects.create_superuser("root", password="a long test password 1")
-    client = Client()
-    client.force_login(user)
-    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    assert client.get("/manage/stats/").status_code == 200
+    assert signed_in_client(user).get("/manage/stats/").status_code == 200
 
 
 def test_it_refuses_a_manager_whose_account_is_disabled(person: Callable[..., Client]) -> None:
@@ -62,5 +67,5 @@ def test_it_refuses_a_manager_whose_account_is_disabled(person: Callable[..., Cl
     assert client.get("/manage/stats/").status_code in (302, 403)
 
 
-def test_it_only_answers_get(manager: Client) -> None:
-    assert manager.post("/manage/stats/export.csv").status_code == 405
+def test_it_only_answers_get(manager_client: Client) -> None:
+    assert manager_client.post("/manage/stats/export.csv").status_code == 405

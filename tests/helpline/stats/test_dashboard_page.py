@@ -19,15 +19,15 @@ def busy_month(db: None) -> None:
     call_command("seed_stats", days=30, seed=7, stdout=io.StringIO())
 
 
-def test_it_wears_the_staff_chrome(manager: Client, busy_month: None) -> None:
-    html = manager.get("/manage/stats/?by=day").content.decode()
+def test_it_wears_the_staff_chrome(manager_client: Client, busy_month: None) -> None:
+    html = manager_client.get("/manage/stats/?by=day").content.decode()
     assert "data-quick-exit" not in html and "quick-exit." not in html
     assert 'aria-label="Staff"' in html and "Sign out" in html
     assert 'aria-label="Main"' not in html
 
 
-def test_it_shows_readable_labels_for_every_code(manager: Client, busy_month: None) -> None:
-    html = manager.get("/manage/stats/?by=day").content.decode()
+def test_it_shows_readable_labels_for_every_code(manager_client: Client, busy_month: None) -> None:
+    html = manager_client.get("/manage/stats/?by=day").content.decode()
     labels = [unescape(text) for text in re.findall(r'<tspan x="[\d.]+" y="[\d.]+">([^<]*)</tspan>', html)]
     assert labels
     lowered = {label.lower() for label in labels}
@@ -46,8 +46,8 @@ def test_it_never_cuts_a_label() -> None:
     assert wrap_label("a" * 80) == ["a" * 34, "a" * 34, "a" * 12]
 
 
-def test_it_puts_demand_and_capacity_in_one_chart_with_a_legend(manager: Client, busy_month: None) -> None:
-    html = manager.get("/manage/stats/?by=day").content.decode()
+def test_it_puts_demand_and_capacity_in_one_chart_with_a_legend(manager_client: Client, busy_month: None) -> None:
+    html = manager_client.get("/manage/stats/?by=day").content.decode()
     assert html.count('id="heat-demand-capacity-title"') == 1
     chart = html[html.index('id="heat-demand-capacity-title"'):]
     chart = chart[: chart.index("</svg>")]
@@ -55,7 +55,7 @@ def test_it_puts_demand_and_capacity_in_one_chart_with_a_legend(manager: Client,
     assert 'class="cell capacity"' in chart
 
 
-def test_it_is_printable(manager: Client, busy_month: None) -> None:
+def test_it_is_printable(manager_client: Client, busy_month: None) -> None:
     from django.conf import settings
 
     css = (settings.BASE_DIR / "helpline/static/helpline/css/stats.css").read_text()

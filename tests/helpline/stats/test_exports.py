@@ -39,9 +39,9 @@ def count_cells(tables: list[dict]) -> list[tuple[str, object]]:
     return found
 
 
-def test_it_never_exports_a_small_count_in_json(manager: Client, quiet_month: None) -> None:
+def test_it_never_exports_a_small_count_in_json(manager_client: Client, quiet_month: None) -> None:
     for by in ("hour", "day", "week", "month"):
-        response = manager.get(f"/manage/stats/export.json?by={by}")
+        response = manager_client.get(f"/manage/stats/export.json?by={by}")
         assert response.status_code == 200
         body = json.loads(response.content)
         cells = count_cells(body["tables"])
@@ -51,8 +51,8 @@ def test_it_never_exports_a_small_count_in_json(manager: Client, quiet_month: No
         assert any(value == "<5" for _, value in cells), "a quiet month has small counts to hide"
 
 
-def test_it_never_exports_a_small_count_in_csv(manager: Client, quiet_month: None) -> None:
-    response = manager.get("/manage/stats/export.csv?by=day")
+def test_it_never_exports_a_small_count_in_csv(manager_client: Client, quiet_month: None) -> None:
+    response = manager_client.get("/manage/stats/export.csv?by=day")
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
@@ -65,8 +65,8 @@ def test_it_never_exports_a_small_count_in_csv(manager: Client, quiet_month: Non
         assert row["value"] in ("<5", "x") or not 1 <= int(row["value"]) < K, row
 
 
-def test_it_shows_no_small_count_on_the_dashboard(manager: Client, quiet_month: None) -> None:
-    response = manager.get("/manage/stats/?by=week")
+def test_it_shows_no_small_count_on_the_dashboard(manager_client: Client, quiet_month: None) -> None:
+    response = manager_client.get("/manage/stats/?by=week")
     assert response.status_code == 200
     html = response.content.decode()
     cells = re.findall(r"<td>([^<]*)</td>", html)
@@ -76,8 +76,8 @@ def test_it_shows_no_small_count_on_the_dashboard(manager: Client, quiet_month: 
             assert not 1 <= int(text) < K
 
 
-def test_it_puts_a_data_table_behind_a_disclosure_after_every_chart(manager: Client, quiet_month: None) -> None:
-    html = manager.get("/manage/stats/?by=day").content.decode()
+def test_it_puts_a_data_table_behind_a_disclosure_after_every_chart(manager_client: Client, quiet_month: None) -> None:
+    html = manager_client.get("/manage/stats/?by=day").content.decode()
     charts = re.findall(r"<svg .*?</svg>(.{0,120})", html, flags=re.S)
     assert len(charts) >= 8
     for following in charts:
@@ -88,48 +88,48 @@ def test_it_puts_a_data_table_behind_a_disclosure_after_every_chart(manager: Cli
     assert "style=" not in html and "<script>" not in html
 
 
-def test_it_audits_each_export(manager: Client, quiet_month: None) -> None:
-    manager.get("/manage/stats/export.json?by=week&priority=crisis")
+def test_it_audits_each_export(manager_client: Client, quiet_month: None) -> None:
+    manager_client.get("/manage/stats/export.json?by=week&priority=crisis")
     event = AuditEvent.objects.get(action="stats.export")
     assert event.actor_name == "manager" and event.target == "json"
     assert event.detail["by"] == "week" and event.detail["filter"] == {"priority": "crisis"}
 
 
-def test_it_filters_by_one_dimension_and_explains_the_rest(manager: Client, quiet_month: None) -> None:
-    body = json.loads(manager.get("/manage/stats/export.json?by=week&priority=crisis").content)
+def test_it_filters_by_one_dimension_and_explains_the_rest(manager_client: Client, quiet_month: None) -> None:
+    body = json.loads(manager_client.get("/manage/stats/export.json?by=week&priority=crisis").content)
     series = next(t for t in body["tables"] if t["name"] == "series")
     assert "chat.answered" in series["columns"] and "contact.attempted" not in series["columns"]
-    html = manager.get("/manage/stats/?by=week&priority=crisis").content.decode()
+    html = manager_client.get("/manage/stats/?by=week&priority=crisis").content.decode()
     assert "cannot be split by priority" in html
 
 
-def test_it_refuses_two_filters_at_once(manager: Client, db: None) -> None:
-    response = manager.get("/manage/stats/?priority=crisis&language=de")
+def test_it_refuses_two_filters_at_once(manager_client: Client, db: None) -> None:
+    response = manager_client.get("/manage/stats/?priority=crisis&language=de")
     assert response.status_code == 400
     assert "Choose one filter at a time" in response.content.decode()
-    assert manager.get("/manage/stats/export.json?priority=crisis&language=de").status_code == 400
+    assert manager_client.get("/manage/stats/export.json?priority=crisis&language=de").status_code == 400
 
 
-def test_it_limits_hourly_grouping_to_a_month(manager: Client, db: None) -> None:
+def test_it_limits_hourly_grouping_to_a_month(manager_client: Client, db: None) -> None:
     today = timezone.now().date()
-    response = manager.get(f"/manage/stats/?by=hour&start={today - timedelta(days=60)}&end={today}")
+    response = manager_client.get(f"/manage/stats/?by=hour&start={today - timedelta(days=60)}&end={today}")
     assert response.status_code == 400
     assert "limited to 31 days" in response.content.decode()
 
 
-def test_it_rejects_odd_filter_values(manager: Client, db: None) -> None:
-    assert manager.get("/manage/stats/export.csv?language=%3Cscript%3E").status_code == 400
+def test_it_rejects_odd_filter_values(manager_client: Client, db: None) -> None:
+    assert manager_client.get("/manage/stats/export.csv?language=%3Cscript%3E").status_code == 400
 
 
-def test_it_renders_a_year_of_counters_quickly(manager: Client, db: None) -> None:
+def test_it_renders_a_year_of_counters_quickly(manager_client: Client, db: None) -> None:
     call_command("seed_stats", days=365, stdout=io.StringIO())
     today = timezone.now().date()
     url = f"/manage/stats/?start={today - timedelta(days=364)}&end={today}&by=week"
-    assert manager.get(url).status_code == 200
+    assert manager_client.get(url).status_code == 200
     timings = []
     for _ in range(3):
         began = time.perf_counter()
-        response = manager.get(url)
+        response = manager_client.get(url)
         timings.append(time.perf_counter() - began)
         assert response.status_code == 200
     # The target is 300 ms on PostgreSQL (python -m helpline.stats.bench); this bound is generous.

@@ -14,8 +14,8 @@ HOUR = datetime(2026, 12, 1, 20, tzinfo=UTC)
 EARLIER = datetime(2026, 12, 1, 19, tzinfo=UTC)
 
 
-@pytest.fixture(params=["memory", "redis"])
-def store(request: pytest.FixtureRequest) -> tally.Tally:
+@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
+def tally_store(request: pytest.FixtureRequest) -> tally.Tally:
     if request.param == "memory":
         return tally.MemoryTally()
     client = request.getfixturevalue("redis_client")
@@ -26,55 +26,55 @@ def _counted() -> dict[tuple[datetime, str], int]:
     return {(c.hour, c.dimension): c.value for c in Counter.objects.filter(metric=tally.IMPRESSION)}
 
 
-def test_it_takes_what_was_added_once(store: tally.Tally) -> None:
+def test_it_takes_what_was_added_once(tally_store: tally.Tally) -> None:
     for _ in range(3):
-        store.add("example-search_1", hour=HOUR)
-    store.add("example-search_2", hour=HOUR)
-    store.add("example-search_1", hour=EARLIER)
-    assert store.take() == {
+        tally_store.add("example-search_1", hour=HOUR)
+    tally_store.add("example-search_2", hour=HOUR)
+    tally_store.add("example-search_1", hour=EARLIER)
+    assert tally_store.take() == {
         (HOUR, "example-search_1"): 3,
         (HOUR, "example-search_2"): 1,
         (EARLIER, "example-search_1"): 1,
     }
-    assert store.take() == {}
+    assert tally_store.take() == {}
 
 
 def test_it_flushes_to_the_hourly_counters_in_one_batch(
-    store: tally.Tally, db: None, django_assert_max_num_queries: Any
+    tally_store: tally.Tally, db: None, django_assert_max_num_queries: Any
 ) -> None:
     for _ in range(250):
-        store.add("example-search_1", hour=HOUR)
-    store.add("example-search_2", hour=EARLIER)
+        tally_store.add("example-search_1", hour=HOUR)
+    tally_store.add("example-search_2", hour=EARLIER)
     with django_assert_max_num_queries(8):
-        assert tally.flush(store) == 251
+        assert tally.flush(tally_store) == 251
     assert _counted() == {
         (HOUR, ""): 250,
         (HOUR, "source=example-search_1"): 250,
         (EARLIER, ""): 1,
         (EARLIER, "source=example-search_2"): 1,
     }
-    assert tally.flush(store) == 0
+    assert tally.flush(tally_store) == 0
 
 
 def test_it_puts_counts_back_when_the_database_fails(
-    store: tally.Tally, db: None, monkeypatch: pytest.MonkeyPatch
+    tally_store: tally.Tally, db: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store.add("example-search_1", hour=HOUR)
+    tally_store.add("example-search_1", hour=HOUR)
 
     def broken(counts: object) -> None:
         raise RuntimeError("database is away")
 
     monkeypatch.setattr(tally, "write_counts", broken)
     with pytest.raises(RuntimeError):
-        tally.flush(store)
+        tally.flush(tally_store)
     monkeypatch.undo()
-    assert tally.flush(store) == 1
+    assert tally.flush(tally_store) == 1
     assert _counted()[(HOUR, "source=example-search_1")] == 1
 
 
-def test_only_one_worker_flushes_per_interval(store: tally.Tally) -> None:
-    assert store.try_lock(30)
-    assert not store.try_lock(30)
+def test_only_one_worker_flushes_per_interval(tally_store: tally.Tally) -> None:
+    assert tally_store.try_lock(30)
+    assert not tally_store.try_lock(30)
 
 
 def test_it_flushes_at_most_once_per_interval(db: None) -> None:

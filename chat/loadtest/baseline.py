@@ -7,7 +7,7 @@ pair is passed across with the same shapes as the real service (docs/PROTOCOL.md
 load generator drives both. It keeps nothing after a socket closes and logs nothing. Never
 deploy it: it has none of the service's guarantees.
 
-    python -m chat.bench_baseline --port 8765
+    python -m chat.loadtest.baseline --port 8765
 """
 
 from __future__ import annotations

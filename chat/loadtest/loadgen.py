@@ -1,4 +1,4 @@
-"""The load generator behind `manage.py loadtest` and `python -m chat.bench`.
+"""The load generator behind `manage.py loadtest` and `python -m chat.loadtest.bench`.
 
 It speaks the real protocol with the Python reference client (chat.client), with real end-to-end
 encryption on both sides: N seekers join, M counsellors claim them, every pair runs the
@@ -33,7 +33,7 @@ from urllib.parse import urlparse
 
 from chat import e2ee
 from chat.client import ClientError, CounsellorClient, SeekerClient
-from chat.testing import ProvisionedCounsellor
+from chat.loadtest.provision import ProvisionedCounsellor
 
 # SeekerConsumer allows 30 new connections a minute per (keyed) address: on loopback, the load
 # test gives each address at most this many seekers.

@@ -1,7 +1,7 @@
 """Builds the worked example (test vector) in the appendix of docs/PROTOCOL.md.
 
-    python -m chat.e2ee_vector            # print the vector as JSON
-    python -m chat.e2ee_vector --write    # replace the protocol-test-vector block in docs/PROTOCOL.md
+    python -m chat.loadtest.e2ee_vector            # print the vector as JSON
+    python -m chat.loadtest.e2ee_vector --write    # replace the protocol-test-vector block in docs/PROTOCOL.md
 
 Everything is derived from fixed private keys and fixed inputs, so every value except the two
 ECDSA signatures is reproducible; the signatures are randomised and are checked by verifying them.
@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from chat import e2ee
 
-DOC = Path(__file__).resolve().parent.parent / "docs" / "PROTOCOL.md"
+DOC = Path(__file__).resolve().parents[2] / "docs" / "PROTOCOL.md"
 FENCE = re.compile(r"(```json protocol-test-vector\n)(.*?)(\n```)", re.DOTALL)
 
 NOW = 1767225600  # 2026-01-01T00:00:00Z

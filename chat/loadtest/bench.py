@@ -1,10 +1,10 @@
-"""`make bench` (`python -m chat.bench`): the service against its baselines, in one run.
+"""`make bench` (`python -m chat.loadtest.bench`): the service against its baselines, in one run.
 
 Starts every server itself, runs the same load (`manage.py loadtest`, real encrypted chats)
 against each, one after the other, and prints one table with absolute figures and each server's
 ratio to B0 measured in the same run (so a busy machine shifts all rows alike):
 
-- B0: chat/bench_baseline.py, a minimal relay written directly on `websockets`;
+- B0: chat/loadtest/baseline.py, a minimal relay written directly on `websockets`;
 - S1: Daphne + Channels, in-memory layer and store (one process);
 - S2: Daphne + channels-redis core layer, Redis store;
 - S3: Daphne + channels-redis pub/sub layer, Redis store.
@@ -37,7 +37,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SERVERS = {
     "B0": "websockets relay (baseline)",
     "S1": "Daphne + in-memory layer",
@@ -85,7 +85,7 @@ class Bench:
 
     def start(self, kind: str, port: int) -> subprocess.Popen[bytes]:
         if kind == "B0":
-            command = [self.python, "-m", "chat.bench_baseline", "--port", str(port)]
+            command = [self.python, "-m", "chat.loadtest.baseline", "--port", str(port)]
         else:
             command = [self.python, "-m", "helpline.serve", "--bind", "127.0.0.1", "--port", str(port)]
         log = (self.tmp / f"server-{kind}-{port}.log").open("wb")
@@ -137,7 +137,7 @@ class Bench:
             wanted = self.args.claim_counsellors
         print(f"provisioning {wanted} counsellors ...", flush=True)
         # Up to 10 chats each: the claim run gives 100 counsellors 1,000 waiting chats.
-        done = subprocess.run([self.python, "-m", "chat.testing", str(wanted), "counsellor", "10"], cwd=REPO,
+        done = subprocess.run([self.python, "-m", "chat.loadtest.provision", str(wanted), "counsellor", "10"], cwd=REPO,
                               env=self.env("S1"), check=True, capture_output=True)
         self.people = self.tmp / "counsellors.json"
         self.people.write_bytes(done.stdout)
@@ -276,7 +276,7 @@ class Bench:
             out["claim_serial_ms"] = percentiles(serial)
             return out
 
-        from chat.loadgen import percentiles
+        from chat.loadtest.loadgen import percentiles
 
         figures = asyncio.run(run())
         self.results["claim_store"] = {"chats": chats, "counsellors": counsellors,
@@ -287,7 +287,7 @@ class Bench:
 
     def idle(self) -> None:
         """Memory per socket and idle CPU: N connected seeker sockets held open and silent."""
-        from chat.loadgen import sample_process
+        from chat.loadtest.loadgen import sample_process
 
         figures = []
         for workers, total in ((1, self.args.idle), (2, 2 * self.args.idle)):
@@ -314,7 +314,7 @@ class Bench:
 async def hold_idle(ports: list[int], total: int, pids: list[int]) -> dict[str, Any]:
     import websockets
 
-    from chat.loadgen import SEEKERS_PER_ADDRESS, sample_process
+    from chat.loadtest.loadgen import SEEKERS_PER_ADDRESS, sample_process
 
     gate = asyncio.Semaphore(200)
     sockets: list[Any] = []

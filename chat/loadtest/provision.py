@@ -19,7 +19,7 @@ from django.conf import settings
 
 from chat import e2ee
 
-# Django models are imported inside the functions, so that `python -m chat.testing` can set
+# Django models are imported inside the functions, so that `python -m chat.loadtest.provision` can set
 # Django up first.
 
 PREFIX = "loadtest-"
@@ -119,7 +119,7 @@ def remove_provisioned(prefix: str = PREFIX) -> int:
 
 
 def main(argv: list[str]) -> None:
-    """`python -m chat.testing N [role] [chat_limit]`: print N provisioned counsellors as JSON
+    """`python -m chat.loadtest.provision N [role] [chat_limit]`: print N provisioned counsellors as JSON
     (tests and the benchmark use this to provision inside a live server's database)."""
     import django
 
