@@ -72,6 +72,20 @@ def steering_page(path: str, ok: Expect = OK) -> dict[str, Expect]:
     return {**admin_page(path, ok), "supervisor": ok}
 
 
+def inbox_page(path: str, counsellor: Expect = OK, summary: Expect = REFUSED) -> dict[str, Expect]:
+    """Secure messages: counsellors read and answer; supervisors and admins see counts only."""
+    return {
+        "anonymous": login(path),
+        "password_only": code(path),
+        "counsellor": counsellor,
+        "other_counsellor": counsellor,
+        "supervisor": summary,
+        "manager": REFUSED,
+        "admin": summary,
+    }
+
+
+THREAD = "/staff/inbox/threads/<int:thread_id>/"
 PERSON = "/staff/manage/people/<int:pk>/"
 CANNED = "/staff/manage/content/canned/<int:pk>/"
 
@@ -198,6 +212,17 @@ MATRIX: dict[tuple[str, str], dict[str, Expect]] = {
     ("POST", "/staff/manage/keys/<int:pk>/revoke/"): admin_page(
         "/staff/manage/keys/<int:pk>/revoke/", to("/staff/manage/keys/")
     ),
+    # The counsellor inbox of secure messages (chat/mailbox/staff_urls.py); no such thread here
+    # (releasing a thread one does not hold is refused).
+    ("GET", "/staff/inbox/"): inbox_page("/staff/inbox/", summary=OK),
+    ("GET", "/staff/inbox/threads/"): inbox_page("/staff/inbox/threads/"),
+    ("GET", "/staff/inbox/summary/"): inbox_page("/staff/inbox/summary/", counsellor=REFUSED, summary=OK),
+    ("POST", "/staff/inbox/key/"): inbox_page("/staff/inbox/key/", counsellor=Expect(400)),
+    ("GET", THREAD): inbox_page(THREAD, counsellor=Expect(404)),
+    ("POST", THREAD + "claim/"): inbox_page(THREAD + "claim/", counsellor=Expect(404)),
+    ("POST", THREAD + "release/"): inbox_page(THREAD + "release/", counsellor=REFUSED),
+    ("POST", THREAD + "reply/"): inbox_page(THREAD + "reply/", counsellor=Expect(400)),
+    ("POST", THREAD + "close/"): inbox_page(THREAD + "close/", counsellor=Expect(400)),
     ("GET", "/admin/"): admin_page("/admin/"),
     ("GET", "/admin/helpline/auditevent/"): admin_page("/admin/helpline/auditevent/"),
     ("GET", "/admin/auth/user/"): admin_page("/admin/auth/user/"),
@@ -219,6 +244,8 @@ def concrete(path: str, request: pytest.FixtureRequest) -> str:
         return path
     if path.startswith("/staff/enrol/"):
         return path.replace("<str:token>", "no-such-invitation")
+    if path.startswith("/staff/inbox/threads/"):
+        return path.replace("<int:thread_id>", "999999")
     if path.startswith("/staff/manage/people/"):
         pk = request.getfixturevalue("other_counsellor").pk
     elif "/closures/" in path:
