@@ -87,6 +87,7 @@ def inbox_page(path: str, counsellor: Expect = OK, summary: Expect = REFUSED) ->
 
 
 THREAD = "/staff/inbox/threads/<int:thread_id>/"
+NOT_HELD = Expect(403, body=b'"error": "not_allowed"')
 PERSON = "/staff/manage/people/<int:pk>/"
 CANNED = "/staff/manage/content/canned/<int:pk>/"
 
@@ -221,7 +222,7 @@ MATRIX: dict[tuple[str, str], dict[str, Expect]] = {
     ("POST", "/staff/inbox/key/"): inbox_page("/staff/inbox/key/", counsellor=Expect(400)),
     ("GET", THREAD): inbox_page(THREAD, counsellor=Expect(404)),
     ("POST", THREAD + "claim/"): inbox_page(THREAD + "claim/", counsellor=Expect(404)),
-    ("POST", THREAD + "release/"): inbox_page(THREAD + "release/", counsellor=Expect(403, body=b'"error": "not_allowed"')),
+    ("POST", THREAD + "release/"): inbox_page(THREAD + "release/", counsellor=NOT_HELD),
     ("POST", THREAD + "reply/"): inbox_page(THREAD + "reply/", counsellor=Expect(400)),
     ("POST", THREAD + "close/"): inbox_page(THREAD + "close/", counsellor=Expect(400)),
     ("GET", "/admin/"): admin_page("/admin/"),
