@@ -5,7 +5,7 @@ page on `http://127.0.0.1:9999` (another program on the same machine) or on plai
 an https service could open a socket. Here an Origin is accepted only when it is exactly
 
 - the scheme and Host the socket itself was opened to (the page's own origin: `ws` goes with
-  `http`, `wss` with `https`; behind nginx, Daphne's --proxy-headers gives the scheme), with that
+  `http`, `wss` with `https`; behind nginx, X-Forwarded-Proto with BEHIND_TLS_PROXY gives the scheme), with that
   Host in ALLOWED_HOSTS, or
 - one of settings.SITE_ORIGINS, or settings.STAFF_ORIGIN (docs/OPERATIONS.md).
 
@@ -40,6 +40,11 @@ def own_origin(scope: dict[str, Any]) -> str | None:
     """The origin of the page the socket was opened from if it came from this very host."""
     host = header(scope, b"host")
     scheme = SCHEMES.get(str(scope.get("scheme") or "ws"))
+    # Daphne puts no scheme in a websocket scope; behind the TLS proxy (BEHIND_TLS_PROXY, the
+    # same trust Django gives it for HTTP) nginx's X-Forwarded-Proto, which it overwrites, says it.
+    proxy = settings.SECURE_PROXY_SSL_HEADER
+    if "scheme" not in scope and proxy and header(scope, b"x-forwarded-proto") == proxy[1]:
+        scheme = "https"
     if not host or scheme is None:
         return None
     domain, _port = split_domain_port(host)

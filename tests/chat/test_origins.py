@@ -41,6 +41,16 @@ def test_it_refuses_another_port_scheme_or_host(origin: str | None) -> None:
     assert not origin_allowed(scope(origin))
 
 
+def test_it_takes_the_scheme_from_the_tls_proxy_only_when_configured(settings) -> None:
+    behind = {"type": "websocket", "headers": [(b"host", b"help.example.org"), (b"origin", b"https://help.example.org"),
+                                               (b"x-forwarded-proto", b"https")]}
+    settings.ALLOWED_HOSTS = ["help.example.org"]
+    settings.SECURE_PROXY_SSL_HEADER = None
+    assert not origin_allowed(behind)
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    assert origin_allowed(behind)
+
+
 def test_it_refuses_a_host_outside_allowed_hosts(settings) -> None:
     settings.ALLOWED_HOSTS = ["help.example.org"]
     assert not origin_allowed(scope("http://evil.example", host="evil.example"))
