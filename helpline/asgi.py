@@ -1,8 +1,9 @@
 """ASGI entry point: HTTP through Django, websockets through the chat routing.
 
-The websocket stack sits inside AllowedHostsOriginValidator, so a page on another origin cannot
-open a socket to the service, and inside the session and auth middleware so that the counsellor
-socket knows its staff user (the seeker socket ignores both: help-seekers have no cookies).
+The websocket stack sits inside chat.origins.ExactOriginValidator, so a page on another origin
+(another scheme, host or port) cannot open a socket to the service, and inside the session and
+auth middleware so that the counsellor socket knows its staff user (the seeker socket ignores
+both: help-seekers have no cookies).
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from chat.origins import ExactOriginValidator  # noqa: E402
 from chat.routing import websocket_urlpatterns  # noqa: E402
 from resources.platforms.asgi import EmbedFastPath  # noqa: E402
 
@@ -26,7 +27,7 @@ application = ProtocolTypeRouter(
     {
         # The partner embed's page (millions of impressions) is answered before Django's handler.
         "http": EmbedFastPath(django_asgi_app),
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": ExactOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
 

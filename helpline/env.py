@@ -68,6 +68,36 @@ def env_map(name: str, default: dict[str, str]) -> dict[str, str]:
     return result
 
 
+def normalise_origin(value: str) -> str | None:
+    """`scheme://host[:port]` in lower case with the default port left out (RFC 6454's
+    serialisation), or None when `value` is not an http(s) origin (a path, a user or a query)."""
+    try:
+        parsed = urlparse(value.strip())
+        port = parsed.port
+    except ValueError:
+        return None
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        return None
+    if parsed.path not in ("", "/") or parsed.query or parsed.fragment or parsed.username or parsed.password:
+        return None
+    host = parsed.hostname.lower()
+    if ":" in host:
+        host = f"[{host}]"
+    default = 443 if parsed.scheme == "https" else 80
+    return f"{parsed.scheme}://{host}" + (f":{port}" if port not in (None, default) else "")
+
+
+def env_origins(name: str, default: list[str]) -> list[str]:
+    """A comma-separated list of origins (`https://help.example.org`, `http://abc.onion`)."""
+    out = []
+    for item in env_list(name, default):
+        origin = normalise_origin(item)
+        if origin is None:
+            raise ImproperlyConfigured(f"{name}: {item!r} is not an origin (scheme://host[:port], no path)")
+        out.append(origin)
+    return out
+
+
 def env_secret(name: str, default: str) -> str:
     """A secret from NAME, or from the file named by NAME_FILE (Docker and systemd credentials)."""
     path = os.environ.get(f"{name}_FILE")

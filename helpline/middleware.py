@@ -1,8 +1,9 @@
 """Security headers on every response, and no cookies on help-seeker pages.
 
-Help-seekers get no cookie of any kind (docs/ARCHITECTURE.md, invariant 4). Only staff areas (STAFF_PREFIXES)
-may set the session and CSRF cookies; on every other path this middleware removes any cookie
-that a view or another middleware tried to set.
+Help-seekers get no cookie of any kind (docs/ARCHITECTURE.md, invariant 4). Only staff areas
+(STAFF_PREFIXES) may set the session and CSRF cookies; on every other path this middleware removes any cookie
+that a view or another middleware tried to set. With STAFF_ORIGIN set, staff paths are answered
+only on that origin (docs/OPERATIONS.md "A separate staff origin").
 
 A view may replace some of these headers for its own response by setting
 `response.privacy_overrides = {header: value or None}` (None removes the header): the partner
@@ -15,7 +16,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import DisallowedHost
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+
+from helpline.env import normalise_origin
 
 STAFF_PREFIXES = ("/staff/", "/admin/", "/manage/")
 
@@ -67,12 +71,19 @@ def is_staff_path(path: str) -> bool:
     )
 
 
+def request_origin(request: HttpRequest) -> str | None:
+    try:
+        return normalise_origin(f"{request.scheme}://{request.get_host()}")
+    except DisallowedHost:
+        return None
+
+
 class PrivacyHeadersMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
+        response = self.staff_origin_redirect(request) or self.get_response(request)
         for name, value in SECURITY_HEADERS.items():
             response.headers[name] = value
         if settings.ONION_LOCATION and not request.path.startswith(settings.STATIC_URL):
@@ -96,3 +107,13 @@ class PrivacyHeadersMiddleware:
                 else:
                     del response.headers["Vary"]
         return response
+
+    @staticmethod
+    def staff_origin_redirect(request: HttpRequest) -> HttpResponse | None:
+        """With STAFF_ORIGIN set, staff pages live only there: the help-seekers' origin (whose
+        quick exit clears its storage) never holds a counsellor's identity key."""
+        if not settings.STAFF_ORIGIN or not is_staff_path(request.path):
+            return None
+        if request_origin(request) == settings.STAFF_ORIGIN:
+            return None
+        return HttpResponsePermanentRedirect(settings.STAFF_ORIGIN + request.get_full_path())

@@ -13,7 +13,16 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from helpline.env import database_from_url, env_bool, env_int, env_list, env_map, env_secret, env_str
+from helpline.env import (
+    database_from_url,
+    env_bool,
+    env_int,
+    env_list,
+    env_map,
+    env_origins,
+    env_secret,
+    env_str,
+)
 from helpline.redis_conn import cache_config, channel_layer_hosts, store_shares_layer_server
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -42,6 +51,12 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# The origins (scheme, host and port) whose pages may open the service's sockets (chat/origins.py).
+# A socket whose Origin is exactly the scheme and Host it was opened to is always same-origin.
+SITE_ORIGINS = env_origins("SITE_ORIGINS", [])
+# Staff pages on a separate origin (docs/OPERATIONS.md "A separate staff origin"): then the
+# help-seekers' quick exit can never clear a counsellor's identity key. Empty: the same origin.
+STAFF_ORIGIN = (env_origins("STAFF_ORIGIN", []) or [""])[0]
 
 INSTALLED_APPS = [
     "daphne",

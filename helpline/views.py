@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.static import serve
 
+from helpline.env import normalise_origin
 from helpline.ratelimits import limited
 
 logger = logging.getLogger(__name__)
@@ -24,16 +25,38 @@ logger = logging.getLogger(__name__)
 def exit_page(request: HttpRequest) -> HttpResponse:
     """Quick exit without JavaScript, and the target of the quick-exit script's beacon.
 
-    The response tells the browser to forget everything this site stored. A GET (the exit link
-    followed without JavaScript) then sends the person to the neutral site; the script's POST gets
-    an empty answer, so that its request never follows a redirect to another origin. Never cached.
+    The response tells the browser to forget everything this site stored, but only when the request
+    came from this site (`exit_is_same_origin`): a link or form on another site must not wipe a
+    counsellor's identity key (issue 17). A GET (the exit link followed without JavaScript) then
+    sends the person to the neutral site; the script's POST gets an empty answer, so that its
+    request never follows a redirect to another origin. Never cached.
     """
     if request.method == "POST":
         response = HttpResponse(status=204)
     else:
         response = HttpResponseRedirect(settings.QUICK_EXIT_URL, status=303)
-    response.headers["Clear-Site-Data"] = '"cache", "storage", "executionContexts"'
+    if exit_is_same_origin(request):
+        response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
     return response
+
+
+CLEAR_SITE_DATA = '"cache", "storage", "executionContexts"'
+
+
+def exit_is_same_origin(request: HttpRequest) -> bool:
+    """The request came from one of this site's own pages: the browser says `Sec-Fetch-Site:
+    same-origin`, or (browsers without Fetch Metadata) a POST carries this site's Origin."""
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        return site == "same-origin"
+    if request.method != "POST":
+        return False
+    origin = normalise_origin(request.headers.get("Origin", ""))
+    if origin is None:
+        return False
+    return origin in settings.SITE_ORIGINS or origin == normalise_origin(
+        f"{request.scheme}://{request.get_host()}"
+    )
 
 
 def _database_answers() -> bool:

@@ -51,3 +51,5 @@ def _test_root_key() -> tuple[Path, Path]:
 
 _private_root, ORG_ROOT_PUBLIC_KEY = _test_root_key()
 ORG_ROOT_PRIVATE_KEY = str(_private_root)
+# The origins of the in-process socket tests (WebsocketCommunicator sends no Host header).
+SITE_ORIGINS = ["http://localhost", "http://testserver"]

@@ -232,7 +232,8 @@ def test_it_upgrades_websockets_and_overwrites_the_forwarded_address(nginx_front
     # A client cannot choose the address the workers see: nginx replaces the header.
     assert headers["x-forwarded-for"] == CLIENT_ADDRESS
     assert headers["x-forwarded-proto"] == "https"
-    assert headers["host"] == SERVER_NAME
+    # The Host as the browser sent it, port included (chat/origins.py compares it with Origin).
+    assert headers["host"] == f"{SERVER_NAME}:{front.https_port}"
     assert "forwarded" not in headers and "x-real-ip" not in headers
 
 

@@ -241,7 +241,7 @@ def test_it_answers_quick_exit_without_javascript(client: Client) -> None:
     response = client.get("/de/chat/")
     exit_link = next(a for t, a in parse(response.content.decode()).tags if "data-quick-exit" in a)
     assert exit_link["href"] == "/exit"
-    response = client.get("/exit")
+    response = client.get("/exit", headers={"Sec-Fetch-Site": "same-origin"})
     assert response.status_code == 303 and response.headers["Location"] == settings.QUICK_EXIT_URL
     assert response.headers["Clear-Site-Data"] == '"cache", "storage", "executionContexts"'
 
