@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from chat.domain import Presence
 
@@ -72,3 +73,51 @@ def wait_estimate(*, position: int, slots: int, mean_handle_seconds: float | Non
     mean = mean_handle_seconds or DEFAULT_HANDLE_SECONDS
     rounds = math.ceil(position / slots) - 0.5
     return max(0, round(rounds * mean / 60.0) * 60)
+
+
+# --- Honest waiting (issue 18): what the seeker is told, from measured recent waits ----------------
+
+WaitKind = str  # "quick" | "nobody_online" | "estimate" | "unknown"
+
+
+@dataclass(frozen=True)
+class WaitSample:
+    """One measured wait: the chat's position when it joined and how long it waited to be taken."""
+
+    position: int
+    waited_seconds: float
+
+
+@dataclass(frozen=True)
+class WaitAdvice:
+    """What the seeker is told: `kind`, and with "estimate" a wait in whole minutes (seconds)."""
+
+    kind: WaitKind
+    seconds: int | None = None
+
+
+MIN_SAMPLES = 3
+
+
+def measured_wait(
+    *, position: int, free_slots: int, online_slots: int, samples: Sequence[WaitSample]
+) -> WaitAdvice:
+    """What to tell a seeker at `position`, honestly.
+
+    - an eligible counsellor is at work with a free slot and the seeker is within the free slots:
+      "quick" (it should not be long);
+    - no eligible counsellor is online: "nobody_online", never an invented number;
+    - otherwise an estimate from measured recent waits of the same priority and language: the
+      median wait per place in the queue (wait / position at joining) times this position, rounded
+      up to a whole minute; with fewer than MIN_SAMPLES samples, "unknown".
+    """
+    if online_slots <= 0:
+        return WaitAdvice("nobody_online")
+    if position <= 0 or position <= free_slots:
+        return WaitAdvice("quick")
+    per_place = sorted(s.waited_seconds / max(1, s.position) for s in samples if s.waited_seconds >= 0)
+    if len(per_place) < MIN_SAMPLES:
+        return WaitAdvice("unknown")
+    mid = len(per_place) // 2
+    median = per_place[mid] if len(per_place) % 2 else (per_place[mid - 1] + per_place[mid]) / 2
+    return WaitAdvice("estimate", max(60, math.ceil(median * position / 60.0) * 60))
