@@ -195,6 +195,11 @@ def test_a_counsellor_enrols_gets_certified_takes_a_chat_and_files_the_wrapup(
     wrapup = panel.locator(".wrapup")
     wrapup.wait_for()
     page.locator("#counsellor-status[data-status=wrapup]").wait_for()
+    # Nothing more to write: the composer goes, the transcript stays beside the wrap-up.
+    assert not panel.locator(".composer").is_visible()
+    assert not panel.locator(".canned").is_visible()
+    assert panel.locator(".line-theirs").filter(has_text="Hello, I would like to talk.").is_visible()
+    assert panel.locator(".chat-side .wrapup").is_visible()
     page.get_by_role("button", name="Save wrap-up").click()  # incomplete: refused in the page
     assert panel.locator(".wrapup-error").is_visible()
     no_axe_violations(page)
