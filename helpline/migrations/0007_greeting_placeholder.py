@@ -30,5 +30,5 @@ def backwards(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("helpline", "0005_staff_admin")]
+    dependencies = [("helpline", "0006_more_languages")]
     operations = [migrations.RunPython(forwards, backwards)]
