@@ -159,11 +159,16 @@ def test_a_counsellor_enrols_gets_certified_takes_a_chat_and_files_the_wrapup(
     client_loop.run(seeker.send_text("Hello, I would like to talk."))
     panel.locator(".line-theirs").filter(has_text="Hello, I would like to talk.").wait_for()
 
-    # A canned response, inserted and edited before sending.
-    panel.get_by_label("Canned response").select_option(index=0)
+    # Canned responses and pages in the chat's language only (the counsellor has en and de), the
+    # example greeting with the counsellor's pseudonym filled in.
+    titles = panel.locator(".canned-select option").all_inner_texts()
+    assert titles and all(title.endswith("(en)") for title in titles), titles
+    pages = panel.locator(".resource-select option").all_inner_texts()[1:]
+    assert all(title.endswith("(en)") for title in pages), pages
+    panel.get_by_label("Canned response").select_option(label="Greeting (en)")
     panel.get_by_role("button", name="Insert").click()
     inserted = panel.get_by_label("Your message").input_value()
-    assert inserted
+    assert "My name is Casey and" in inserted and "[name]" not in inserted, inserted
     panel.get_by_label("Your message").press("End")
     panel.get_by_label("Your message").type(" Take your time.")
     panel.get_by_role("button", name="Send", exact=True).click()
@@ -190,6 +195,11 @@ def test_a_counsellor_enrols_gets_certified_takes_a_chat_and_files_the_wrapup(
     wrapup = panel.locator(".wrapup")
     wrapup.wait_for()
     page.locator("#counsellor-status[data-status=wrapup]").wait_for()
+    # Nothing more to write: the composer goes, the transcript stays beside the wrap-up.
+    assert not panel.locator(".composer").is_visible()
+    assert not panel.locator(".canned").is_visible()
+    assert panel.locator(".line-theirs").filter(has_text="Hello, I would like to talk.").is_visible()
+    assert panel.locator(".chat-side .wrapup").is_visible()
     page.get_by_role("button", name="Save wrap-up").click()  # incomplete: refused in the page
     assert panel.locator(".wrapup-error").is_visible()
     no_axe_violations(page)

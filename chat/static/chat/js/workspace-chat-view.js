@@ -65,6 +65,11 @@ export function logResource(chat, envelope, author) {
 export function setComposerEnabled(chat) {
   const ready = Boolean(chat.cipher) && !chat.ended;
   for (const element of $$(".needs-keys", chat.panel)) element.disabled = !ready;
+  // Once the chat is over there is nothing to write: the composer, canned responses and sharing go,
+  // and the transcript stays readable beside the wrap-up until that is saved.
+  for (const selector of [".composer", ".canned", ".resource-form"]) {
+    if (chat.ended) chat.panel.querySelector(selector).hidden = true;
+  }
   chat.panel.querySelector(".secure-state").textContent = chat.ended
     ? t("chat_over")
     : ready

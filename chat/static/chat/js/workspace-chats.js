@@ -7,7 +7,7 @@ import { announce, strings, t } from "./staff-page.js";
 import { send } from "./staff-socket.js";
 import { logLine, renderMeta, setComposerEnabled } from "./workspace-chat-view.js";
 import { identity } from "./workspace-identity.js";
-import { makeChat } from "./workspace-panel.js";
+import { fillForLanguage, makeChat } from "./workspace-panel.js";
 import { me, renderStatus } from "./workspace-status.js";
 import { chats, notifyNew, removeChat } from "./workspace-tabs.js";
 import { showWrapup } from "./workspace-wrapup.js";
@@ -52,6 +52,7 @@ export const chatHandlers = {
       hs: frame.hs,
     });
     renderMeta(chat);
+    fillForLanguage(chat);
     if (isNew) {
       logLine(chat, "system", t("chat_taken"));
       announce(t("chat_taken_announce", { n: chat.number }));

@@ -53,35 +53,39 @@ export function makeChat(session) {
     ended: false,
     wrapupDue: false,
   };
-  fillCanned(panel);
-  fillResources(panel);
+  fillForLanguage(chat);
   buildWrapupForm(chat);
   wirePanel(chat);
   addChat(chat);
   return chat;
 }
 
-function fillCanned(panel) {
-  const select = panel.querySelector(".canned-select");
-  for (const item of canned) {
-    const option = document.createElement("option");
-    option.value = String(item.id);
-    option.textContent = `${item.title} (${item.language})`;
-    select.append(option);
-  }
-  panel.querySelector(".canned").hidden = canned.length === 0;
+// Only what suits this chat: responses and pages in the chat's language (its pages link in that
+// language). Until the chat's language is known, or if none is in it, every item the counsellor has.
+function forLanguage(items, language) {
+  const matching = items.filter((item) => item.language === language);
+  return matching.length ? matching : items;
 }
 
-function fillResources(panel) {
-  const select = panel.querySelector(".resource-select");
-  for (const item of resources) {
+function fillSelect(select, items, keep, valueOf) {
+  for (const option of [...select.options].slice(keep)) option.remove();
+  for (const item of items) {
     const option = document.createElement("option");
-    option.value = item.path;
+    option.value = valueOf(item);
     option.textContent = `${item.title} (${item.language})`;
     option.dataset.title = item.title;
     select.append(option);
   }
-  panel.querySelector(".resource-choose").hidden = resources.length === 0;
+}
+
+export function fillForLanguage(chat) {
+  const panel = chat.panel;
+  const shownCanned = forLanguage(canned, chat.language);
+  fillSelect(panel.querySelector(".canned-select"), shownCanned, 0, (item) => String(item.id));
+  panel.querySelector(".canned").hidden = shownCanned.length === 0;
+  const shownResources = forLanguage(resources, chat.language);
+  fillSelect(panel.querySelector(".resource-select"), shownResources, 1, (item) => item.path);
+  panel.querySelector(".resource-choose").hidden = shownResources.length === 0;
 }
 
 async function sendEnvelope(chat, envelope, shown) {

@@ -77,6 +77,9 @@ function tabKeys(event, session) {
 }
 
 export function removeChat(chat) {
+  // The transcript is wiped, not only detached: nothing of the chat stays in this page's memory.
+  chat.panel.querySelector(".chat-log").replaceChildren();
+  chat.unacked.clear();
   chat.tab.remove();
   chat.panel.remove();
   chats.delete(chat.session);

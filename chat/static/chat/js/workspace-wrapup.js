@@ -73,7 +73,10 @@ export function showWrapup(chat, reason) {
   setComposerEnabled(chat);
   chat.panel.querySelector(".chat-actions").hidden = true;
   const section = chat.panel.querySelector(".wrapup");
+  // The wrap-up comes forward: into the context pane, beside the transcript, where the actions were.
+  chat.panel.querySelector(".chat-side").prepend(section);
   section.hidden = false;
+  if (!chat.panel.hidden) chat.panel.scrollIntoView({ block: "start" });
   chat.label = t("chat_label_wrapup", { n: chat.number });
   renderTab(chat);
   if (reason) logLine(chat, "system", strings[`ended_${reason}`] || t("ended_other"));
