@@ -187,7 +187,7 @@ async def do_seeker_resume(*, token: str, channel: str) -> ResumeOutcome:
     await live.clear_deadlines(chat.sid, "sgrace")
     if previous and previous != channel:
         await bus.close_socket(previous, code=protocol.CLOSE_SUPERSEDED)
-    frames = [protocol.welcome_frame(token=chat.token, session=chat.sid, rules=rules())]
+    frames = [protocol.welcome_frame(token=token, session=chat.sid, rules=rules())]  # the store has only its hash
     if chat.state == "queued":
         position, eta = await positions.queue_position(chat)
         frames.append(protocol.queue_frame(position=position, eta_seconds=eta))

@@ -1,8 +1,9 @@
 """The live-state store: one interface, two implementations (Redis, and memory for one process).
 
 Keeps (all of it live state, none of it in the database, none of it on disk):
-- a chat while it exists: its random id, a resume token, triage option codes, priority, pathway,
-  language, the landing-page source code if any, a keyed hash of the seeker's address (only to
+- a chat while it exists: its random id, the SHA-256 hash of its resume token (never the
+  token itself: a reader of the store cannot resume someone's chat; `token_hash`), triage option
+  codes, priority, pathway, language, the landing-page source code if any, a keyed hash of the seeker's address (only to
   honour a counsellor's block), state, counsellor id, timestamps and the channel names of the two
   sockets. Every key has a TTL (settings.LIVE_TTL_SECONDS) and all of them are deleted when the
   chat ends (`end_chat`).
@@ -17,10 +18,18 @@ coroutine that never awaits in the middle. Any number of workers can share the R
 
 from __future__ import annotations
 
+import hashlib
 from abc import ABC, abstractmethod
 from typing import Any, Literal
 
 from chat.domain import Block, Chat, ClaimResult, Presence, Side
+
+
+def token_hash(token: str) -> str:
+    """What the stores keep of a resume token: its SHA-256 (hex). The token is 256 random bits, so
+    the hash cannot be reversed; a chat read back from a store carries this hash in `Chat.token`."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
 
 AppendResult = Literal["ok", "dup", "gap", "gone", "not_active", "not_yours"]
 
@@ -43,13 +52,15 @@ class LiveStore(ABC):
     # -- chats ------------------------------------------------------------------------------------
     @abstractmethod
     async def create_chat(self, chat: Chat, *, max_queue: int) -> bool:
-        """Put a new chat in its queue; False (and nothing stored) when the queue is full."""
+        """Put a new chat in its queue; False (and nothing stored) when the queue is full. The store
+        keeps `token_hash(chat.token)`, never `chat.token`."""
 
     @abstractmethod
     async def get_chat(self, sid: str) -> Chat | None: ...
 
     @abstractmethod
-    async def find_by_token(self, token: str) -> Chat | None: ...
+    async def find_by_token(self, token: str) -> Chat | None:
+        """The chat whose resume token (the clear token the seeker holds) is `token`."""
 
     @abstractmethod
     async def update_chat(self, sid: str, **changes: Any) -> Chat | None:

@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 
 from chat.domain import Block, Chat, ClaimResult, Presence, Side
-from chat.store.base import AppendResult, LiveStore
+from chat.store.base import AppendResult, LiveStore, token_hash
 
 _HANDLE_SAMPLES = 50
 
@@ -47,9 +47,9 @@ class MemoryStore(LiveStore):
     async def create_chat(self, chat: Chat, *, max_queue: int) -> bool:
         if len(self.queue) >= max_queue:
             return False
-        stored = chat.copy(state="queued")
+        stored = chat.copy(state="queued", token=token_hash(chat.token))
         self.chats[chat.sid] = stored
-        self.tokens[chat.token] = chat.sid
+        self.tokens[stored.token] = chat.sid
         self.queue[chat.sid] = chat.score
         self.known_queues.add(chat.queue_key)
         return True
@@ -59,7 +59,7 @@ class MemoryStore(LiveStore):
         return chat.copy() if chat else None
 
     async def find_by_token(self, token: str) -> Chat | None:
-        sid = self.tokens.get(token)
+        sid = self.tokens.get(token_hash(token))
         return await self.get_chat(sid) if sid else None
 
     async def update_chat(self, sid: str, **changes: Any) -> Chat | None:

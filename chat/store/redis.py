@@ -28,7 +28,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from chat.domain import Block, Chat, ClaimResult, Presence, Side
-from chat.store.base import AppendResult, LiveStore, StoreUnavailable
+from chat.store.base import AppendResult, LiveStore, StoreUnavailable, token_hash
 
 P = "hl:"
 MAX_CONNECTIONS = 64  # per worker process and event loop
@@ -222,6 +222,7 @@ class RedisStore(LiveStore):
     # -- chats ------------------------------------------------------------------------------------
     @_unavailable_on_connection_errors
     async def create_chat(self, chat: Chat, *, max_queue: int) -> bool:
+        chat = chat.copy(token=token_hash(chat.token))
         flat: list[str] = []
         for name, value in chat.to_fields().items():
             flat += [name, value]
@@ -237,7 +238,7 @@ class RedisStore(LiveStore):
 
     @_unavailable_on_connection_errors
     async def find_by_token(self, token: str) -> Chat | None:
-        sid = await self.r.get(P + "tok:" + token)
+        sid = await self.r.get(P + "tok:" + token_hash(token))
         return await self.get_chat(_text(sid)) if sid else None
 
     @_unavailable_on_connection_errors

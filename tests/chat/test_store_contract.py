@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from chat.domain import Chat, Presence
-from chat.store.base import LiveStore
+from chat.store.base import LiveStore, token_hash
 from chat.store.memory import MemoryStore
 from chat.store.redis import RedisStore
 
@@ -363,3 +363,40 @@ async def test_it_lists_active_blocks_with_their_note_and_lifts_one(store: LiveS
     assert await store.is_blocked("hash-a") is False
     assert await store.lift_block("hash-a") is False
     assert [b.addr for b in await store.active_blocks()] == ["hash-b"]
+
+
+def _everything_stored(store: LiveStore, request: pytest.FixtureRequest) -> bytes:
+    """Every key name and every value the store holds, as one blob to search."""
+    if isinstance(store, MemoryStore):
+        return repr(vars(store)).encode()
+    client = request.getfixturevalue("redis_client")
+    blob = b""
+    for key in client.scan_iter(count=1000):
+        kind = client.type(key)
+        blob += key + b"\n"
+        if kind == b"string":
+            blob += client.get(key) or b""
+        elif kind == b"hash":
+            blob += b" ".join(k + b"=" + v for k, v in client.hgetall(key).items())
+        elif kind == b"set":
+            blob += b" ".join(client.smembers(key))
+        elif kind == b"zset":
+            blob += b" ".join(client.zrange(key, 0, -1))
+        elif kind == b"list":
+            blob += b" ".join(client.lrange(key, 0, -1))
+        blob += b"\n"
+    return blob
+
+
+async def test_it_keeps_only_a_hash_of_the_resume_token(store: LiveStore, request: pytest.FixtureRequest) -> None:
+    chat = new_chat()
+    assert await store.create_chat(chat, max_queue=10)
+    blob = _everything_stored(store, request)
+    assert chat.sid.encode() in blob  # the scan does see the chat
+    assert chat.token.encode() not in blob
+    assert token_hash(chat.token).encode() in blob
+    found = await store.find_by_token(chat.token)
+    assert found is not None and found.sid == chat.sid and found.token == token_hash(chat.token)
+    assert await store.find_by_token(token_hash(chat.token)) is None  # the hash itself resumes nothing
+    await store.end_chat(chat.sid, now=200.0)
+    assert token_hash(chat.token).encode() not in _everything_stored(store, request)
