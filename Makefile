@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 
 CHECK_FUZZ_EXAMPLES ?= 200
 
-.PHONY: run test check lint typecheck bench bench-mailbox install clean messages
+.PHONY: run test check lint typecheck bench bench-mailbox soak install clean messages
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -57,6 +57,11 @@ bench: $(STAMP)
 # thread opened in Chromium; prints both figures (tests/mailbox/test_bench.py).
 bench-mailbox: $(STAMP)
 	MAILBOX_BENCH=1 $(PY) -m pytest tests/mailbox/test_bench.py -s -q -p no:cacheprovider
+
+# The churn soak (docs/RESILIENCE.md): an hour by default; SOAK_SECONDS, SOAK_RESTART_SECONDS,
+# SOAK_CHATS and the others in tests/soak/churn.py change it. Needs DATABASE_URL=postgres://...
+soak: $(STAMP)
+	$(PY) -m tests.soak.churn $(SOAK_ARGS)
 
 # Every shipped language (settings.LANGUAGES but English, the source language), for both apps.
 LOCALES := de nl fr es ar

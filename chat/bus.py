@@ -92,7 +92,7 @@ async def send_to_supervisors(text: str) -> None:
 _after_reply: set[asyncio.Task[None]] = set()
 
 
-def after_reply(work: Awaitable[None]) -> None:
+def after_reply(work: Awaitable[object]) -> None:
     """Run `work` in the background; failures are logged by type only."""
 
     async def run() -> None:

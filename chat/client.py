@@ -55,18 +55,26 @@ class Conversation:
     unacked: dict[int, str] = field(default_factory=dict)  # seq -> ct, until the peer acks
     inbox: asyncio.Queue[str] = field(default_factory=asyncio.Queue)
     ended: str = ""
+    gaps: int = 0  # messages dropped because one before them had not arrived yet
 
 
 def open_message(conversation: Conversation, frame: Frame) -> bool:
     """Decrypt a `msg` into the conversation; a redelivered one is dropped by its sequence number.
 
-    False when the message cannot be trusted (a gap, a failed decryption): the chat is marked as
-    ended with the reason, as docs/PROTOCOL.md section 7 asks, and other chats go on.
+    False when the message is not taken: one that comes before its predecessor (a gap) is
+    dropped and waits for its redelivery; one that cannot be trusted (a failed decryption) marks
+    the chat as ended with the reason, as docs/PROTOCOL.md section 7 asks, and other chats go on.
     """
     assert conversation.cipher is not None
     try:
         result = conversation.cipher.open(frame["seq"], frame["ct"])
     except e2ee.ProtocolError as exc:
+        if exc.code == "gap":
+            # A message is still on its way: after a store fail-over the server redelivers what
+            # it kept, in order. This one is dropped unacknowledged (the cipher is unchanged) and
+            # comes again; docs/PROTOCOL.md section 7.
+            conversation.gaps += 1
+            return False
         conversation.ended = f"protocol_error:{exc.code}"
         return False
     if result is not e2ee.DUPLICATE:
@@ -285,6 +293,10 @@ class SeekerClient(BaseClient):
             conversation.acked = max(conversation.acked, frame["seq"])
         elif kind == "ended":
             conversation.ended = frame.get("reason", "ended")
+        elif kind == "welcome" and not self.resuming and conversation.cipher is not None:
+            # `welcome` on an open socket: the store is back after an outage or a fail-over, and
+            # may have refused or lost messages meanwhile; send again what is unacknowledged.
+            await self.resend(conversation.unacked, lambda seq, ct: {"type": "msg", "seq": seq, "ct": ct})
 
     async def handshake(self, timeout: float = 10.0) -> None:
         """Wait until the handshake that follows `assigned` has completed on this side."""
@@ -376,6 +388,10 @@ class CounsellorClient(BaseClient):
         elif kind == "chat" and frame.get("hs") == "done" and conversation.cipher is None:
             # Back after a reload without keys: ask the seeker for a fresh handshake.
             await self.send({"type": "rekey", "session": session})
+        elif kind == "chat" and frame.get("hs") == "done" and not self.resuming:
+            # The chat again on an open socket: the store is back after an outage or a fail-over
+            # (docs/PROTOCOL.md 3.6); send again what it may have refused or lost meanwhile.
+            await self.resend(conversation.unacked, functools.partial(_counsellor_msg, session))
 
     async def hello(self) -> Frame:
         return await self.expect("hello")

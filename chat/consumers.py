@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 
-from chat import bus, flood, janitor, live, positions, protocol
+from chat import bus, flood, janitor, live, positions, protocol, resync
 from chat.access import StaffIdentity, check_connection_rate, refresh_staff_session, socket_staff_identity
 from chat.domain import Chat, Presence
 from chat.sockets import BaseConsumer
@@ -37,6 +37,7 @@ class SeekerConsumer(BaseConsumer):
     async def connect(self) -> None:
         self.sid: str | None = None
         self.state = "new"  # new | queued | chat | ended
+        self.confirmed = False  # this socket completed a handshake (chat.resync)
         self.feedback_sent = False
         self.addr = await scope_address_key(self.scope)
         await self.accept()
@@ -58,19 +59,28 @@ class SeekerConsumer(BaseConsumer):
                 pass
 
     async def store_back(self) -> None:
+        """Redis may have restarted empty or failed over to a replica that lacks the last writes:
+        chat.resync compares and says what to do (`ended: interrupted`, or go on)."""
         await super().store_back()
         if not self.need_chat():
             return
+        async with self.turn:
+            await self.resync()
+
+    async def resync(self) -> None:
         try:
-            chat = await live_store().get_chat(self.sid)  # type: ignore[arg-type]
+            action = await resync.do_resync_seeker(
+                sid=self.sid, socket_state=self.state, confirmed=self.confirmed,  # type: ignore[arg-type]
+                channel=self.channel_name, send=lambda text: self.send(text_data=text))
         except StoreUnavailable:
             return
-        if chat is None:
-            # Redis came back empty: the chat is gone, and the person is told so plainly.
+        if action in ("gone", "interrupted"):
             self.stop_position_updates()
             self.state = "ended"
-            await self.send(text_data=protocol.ended_frame(reason=REASON_INTERRUPTED))
-        elif self.state == "queued":
+        elif action == "assigned":
+            self.stop_position_updates()
+            self.state = "chat"
+        elif action == "requeue_watch":
             self.start_position_updates()
 
     # -- position updates (chat.positions computes them for every waiting socket at once) -----------
@@ -113,6 +123,7 @@ class SeekerConsumer(BaseConsumer):
             return
         self.sid = outcome.chat.sid
         self.state = "queued" if outcome.chat.state == "queued" else "chat"
+        self.confirmed = outcome.chat.hs == "done"
         if self.state == "queued":
             self.start_position_updates()
 
@@ -131,6 +142,8 @@ class SeekerConsumer(BaseConsumer):
         error = await live.do_hs_confirm(sid=self.sid, mac=frame["mac"])  # type: ignore[arg-type]
         if error:
             await self.send(text_data=error)
+        else:
+            self.confirmed = True
 
     async def on_msg(self, frame: protocol.Frame) -> None:
         if self.state != "chat":
@@ -168,13 +181,13 @@ class SeekerConsumer(BaseConsumer):
     # -- events from other sockets and the janitor (chat.bus) ------------------------------------------
     async def chat_assigned(self, event: dict[str, Any]) -> None:
         """A counsellor took the chat (or asks for a new handshake): start the handshake."""
-        self.state = "chat"
+        self.state, self.confirmed = "chat", False
         self.stop_position_updates()
         await self.send(text_data=event["text"])
 
     async def chat_requeued(self, event: dict[str, Any]) -> None:
         """The counsellor did not come back: waiting again, with position updates."""
-        self.state = "queued"
+        self.state, self.confirmed = "queued", False
         self.start_position_updates()
         await self.send(text_data=event["text"])
 
@@ -248,6 +261,11 @@ class CounsellorConsumer(BaseConsumer):
         await super().store_back()
         if self.staff is None:
             return
+        async with self.turn:
+            await self.register_again()
+
+    async def register_again(self) -> None:
+        assert self.staff is not None
         before = set(self.sessions)
         try:
             if self.staff.is_supervisor:

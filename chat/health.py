@@ -40,6 +40,34 @@ def is_down() -> bool:
     return _state["down"]
 
 
+async def layer_answers(timeout: float = 2.0) -> bool:
+    """A message sent through the channel layer comes back to this worker.
+
+    After a Redis fail-over the store may answer (its connections found the new master) while
+    this worker's pub/sub connection has not subscribed again yet: what is published to its
+    sockets meanwhile is lost. So the store counts as back only when this also holds, and
+    what sockets do when it is back (resend, redeliver) reaches them."""
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+    if layer is None:
+        return True
+    channel = ""
+    try:
+        async with asyncio.timeout(timeout):
+            # The default prefix, as /healthz does (helpline/views.py says why).
+            channel = await layer.new_channel()
+            await layer.send(channel, {"type": "health.probe"})
+            message = await layer.receive(channel)
+            return bool(message.get("type") == "health.probe")
+    except Exception:
+        return False
+    finally:
+        forget = getattr(layer, "forget_channel", None)
+        if channel and forget is not None:
+            await forget(channel)
+
+
 async def report(*, answered: bool) -> None:
     """Record one answer (or failure) of the store; on a change, tell every socket of this worker."""
     if answered == (not _state["down"]):

@@ -68,7 +68,9 @@ async def run_forever() -> None:
         except Exception:
             logger.exception("janitor tick failed")
         else:
-            await health.report(answered=True)
+            # Back from an outage only when this worker's channel-layer subscription is back too
+            # (chat.health.layer_answers says why).
+            await health.report(answered=not health.is_down() or await health.layer_answers())
         await asyncio.sleep(TICK_SECONDS)
 
 

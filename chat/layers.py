@@ -96,6 +96,23 @@ class ResilientLayerMixin:
             self._failure_counts().pop(channel, None)
         return message
 
+    async def forget_channel(self, channel: str) -> None:
+        """Stop listening on a channel made for one probe (chat.health.layer_answers, /healthz).
+
+        The pub/sub layer unsubscribes a channel only when a receive on it is cancelled; a probe
+        whose receive succeeded would otherwise stay subscribed, with its queue, for the life of
+        the worker. The list-based layer keeps nothing per channel in the process."""
+        inner_getter = getattr(self, "_get_layer", None)
+        if inner_getter is None:
+            return
+        inner = inner_getter()
+        if channel in inner.channels:
+            del inner.channels[channel]
+            try:
+                await inner._get_shard(channel).unsubscribe(channel)
+            except _ERRORS:
+                pass  # the connection is gone, and its subscriptions with it
+
     def _failure_counts(self) -> dict[str, int]:
         if not hasattr(self, "_failures"):
             self._failures = {}

@@ -30,6 +30,7 @@ from chat.queueing import queue_score, requeue_score
 from chat.store import live_store as store
 from helpline.audit import do_audit
 from helpline.counters import do_count_many
+from helpline.db_outage import write_soon
 
 
 def now() -> float:
@@ -40,7 +41,9 @@ async def count_all(counts: list[tally.Count]) -> None:
     """What one event counts (chat.tally), in one trip to the worker's database thread (each trip
     also costs a connection health check, and handshakes' certificate checks wait behind them)."""
     if counts:
-        await database_sync_to_async(do_count_many)(counts)
+        # While PostgreSQL is unreachable the write waits and is retried (helpline.db_outage): the
+        # chat goes on.
+        await write_soon(do_count_many, counts)
 
 
 def _write_audit(actor: int, action: str, target: str) -> None:
@@ -51,7 +54,7 @@ def _write_audit(actor: int, action: str, target: str) -> None:
 
 
 async def audit(actor: int, action: str, target: str = "") -> None:
-    await database_sync_to_async(_write_audit)(actor, action, target)
+    await write_soon(_write_audit, actor, action, target)  # retried while the database is down
 
 
 def rules() -> dict[str, int]:
@@ -203,6 +206,16 @@ async def do_seeker_resume(*, token: str, channel: str) -> ResumeOutcome:
     return ResumeOutcome(frames, chat)
 
 
+async def redeliver_one(*, sid: str, sender: Side, seq: int, peer: str) -> None:
+    """Relay one kept, unacknowledged frame to `peer` again (nothing if it was acknowledged)."""
+    if not peer:
+        return
+    for kept, ct in await store().pending_frames(sid, sender):
+        if kept == seq:
+            await bus.send_to(peer, protocol.msg_frame(kept, ct, sid if sender == "s" else None))
+            return
+
+
 async def relay_pending(chat: Chat, *, sender: Side) -> None:
     """Pass on again what `sender` sent and the other side has not acknowledged.
 
@@ -309,7 +322,11 @@ async def do_relay(*, sid: str, sender: Side, seq: int, ct: str, counsellor: int
     if result == "ok":
         return None
     if result == "dup":
-        return None  # a resend after a reconnect; the first copy is kept
+        # A resend (after a reconnect or a store outage): the first copy is kept, but may not have
+        # reached the receiver (its worker was not subscribed again yet after a Redis fail-over).
+        # Pass the kept copy on again while it is unacknowledged; receivers drop duplicates by seq.
+        await redeliver_one(sid=sid, sender=sender, seq=seq, peer=peer)
+        return None
     if result == "gap":
         return protocol.error_frame("bad_frame", "sequence numbers must increase by one")
     if result == "not_active":
@@ -392,7 +409,7 @@ async def _announce_assignment(chat: Chat, *, first_answer: bool, reply: Callabl
     await bus.send_event(chat.seeker_channel, bus.CHAT_ASSIGNED, protocol.assigned_frame())
     counted = tally.answered(chat, moment=moment) if first_answer else []
     if counted or claimed_by:
-        bus.after_reply(database_sync_to_async(_write_assignment)(chat, counted, claimed_by))
+        bus.after_reply(write_soon(_write_assignment, chat, counted, claimed_by))
 
 
 def _write_assignment(chat: Chat, counted: list[tally.Count], claimed_by: int) -> None:

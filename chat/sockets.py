@@ -7,6 +7,7 @@ build on this are in chat.consumers.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import time
@@ -44,6 +45,9 @@ class BaseConsumer(AsyncWebsocketConsumer):
         flood.guard(send, allowance=self.flood_allowance, max_backlog=flood.MAX_BACKLOG, tripped=self.flood_tripped)
         # What channels.consumer.AsyncConsumer.__call__ does, with a cheaper dispatch loop.
         self.scope = scope
+        # Held while one event is handled, and by the store-back checks (chat.health), which run
+        # in the janitor's task: what they send must not interleave with relayed frames.
+        self.turn = asyncio.Lock()
         self.channel_layer = get_channel_layer(self.channel_layer_alias)
         self.base_send = send
         sources = [receive]
@@ -127,7 +131,8 @@ class BaseConsumer(AsyncWebsocketConsumer):
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
             raise ValueError(f"no handler for message type {message['type']}")
-        await handler(message)
+        async with self.turn:
+            await handler(message)
 
     async def send_frames(self, frames: list[str]) -> None:
         for text in frames:

@@ -21,6 +21,8 @@ import redis.asyncio
 import redis.asyncio.sentinel
 import redis.sentinel
 from django.core.exceptions import ImproperlyConfigured
+from redis.asyncio.retry import Retry
+from redis.backoff import ConstantBackoff
 
 # Connections to the Sentinels themselves (not to the master) give up quickly.
 _SENTINEL_KWARGS = {"socket_timeout": 2.0, "socket_connect_timeout": 2.0}
@@ -52,7 +54,14 @@ def channel_layer_hosts(
     `sentinels` and `master_name`; other keys are passed to each master connection.
     """
     if sentinels:
-        return [{"sentinels": parse_sentinels(sentinels), "master_name": master_name, "db": db, **_auth(password)}]
+        return [{
+            "sentinels": parse_sentinels(sentinels), "master_name": master_name, "db": db, **_auth(password),
+            "sentinel_kwargs": dict(_SENTINEL_KWARGS),
+            # After a fail-over the layer's pub/sub connection must find the new master at once:
+            # redis-py's default (three retries, backoff up to 10 s) kept sockets deaf for up to
+            # eight seconds in the fail-over test (docs/RESILIENCE.md).
+            "socket_connect_timeout": 1.0, "retry": Retry(ConstantBackoff(0.1), 2),
+        }]
     if password:
         return [{"address": url, "password": password} for url in hosts]
     return list(hosts)

@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # PostgreSQL unreachable: a 503 page, not a 500 (helpline/db_outage.py).
+    "helpline.db_outage.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "helpline.urls"
@@ -140,6 +142,11 @@ RELAY_FROM_STORE = (
 # Sentinel: the master's database number, and a password for the masters (also for REDIS_HOSTS).
 REDIS_SENTINEL_DB = env_int("REDIS_SENTINEL_DB", 0, minimum=0)
 REDIS_PASSWORD = env_secret("REDIS_PASSWORD", "")
+# Acknowledgements of messages wait (up to REDIS_ACK_WAIT_MS) until this many replicas have the
+# message: a sender forgets a message when it is acknowledged, so a fail-over must not lose it
+# (chat/store/redis.py, docs/RESILIENCE.md). 1 under Sentinel by default, else 0 (no waiting).
+REDIS_ACK_REPLICAS = env_int("REDIS_ACK_REPLICAS", 1 if REDIS_SENTINELS else 0, minimum=0, maximum=10)
+REDIS_ACK_WAIT_MS = env_int("REDIS_ACK_WAIT_MS", 100, minimum=1, maximum=5000)
 _layer_hosts = channel_layer_hosts(  # helpline/redis_conn.py
     hosts=REDIS_HOSTS,
     sentinels=REDIS_SENTINELS,

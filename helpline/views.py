@@ -80,8 +80,12 @@ async def _channel_layer_answers() -> bool:
             # "healthz." channel would wait behind it until its read times out (5 s) when any
             # socket is open on this worker.
             channel = await layer.new_channel()
-            await layer.send(channel, {"type": "healthz"})
-            message = await layer.receive(channel)
+            try:
+                await layer.send(channel, {"type": "healthz"})
+                message = await layer.receive(channel)
+            finally:
+                if forget := getattr(layer, "forget_channel", None):
+                    await forget(channel)  # otherwise every check stays subscribed (chat.layers)
             return message.get("type") == "healthz"
     except Exception:
         logger.warning("health check: the channel layer did not answer")

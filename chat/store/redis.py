@@ -40,7 +40,7 @@ _PRESENCE_FIELDS = ("name", "state", "limit", "languages", "pathways", "channel"
 _LUA = Path(__file__).with_name("lua")
 SCRIPT_NAMES = (
     "create", "update", "end", "claim", "assign", "requeue", "restart", "set_presence", "update_presence",
-    "file_wrapup", "append", "ack", "queue_scores", "pop_due", "hit",
+    "file_wrapup", "append", "ack", "ack_notify", "queue_scores", "pop_due", "hit",
 )
 
 
@@ -167,12 +167,24 @@ class FairBlockingConnectionPool(aioredis.BlockingConnectionPool):
             self._turns.release()
 
 
+# While no replica confirms within REDIS_ACK_WAIT_MS, acknowledgements stop waiting for this long
+# before they try again: a master whose replica is gone answers at full speed (and a fail-over
+# then has nothing better to promote anyway).
+ACK_WAIT_BACKOFF_SECONDS = 5.0
+
+
 class RedisStore(LiveStore):
-    def __init__(self, url: str | None = None, *, publishes: bool | None = None) -> None:
+    def __init__(self, url: str | None = None, *, publishes: bool | None = None, ack_replicas: int | None = None
+                 ) -> None:
         # An explicit URL (tests, benchmarks) wins; otherwise follow the settings, Sentinel included.
         self.url = url
         # Publishing relayed frames from the store needs the channel layer on the same Redis.
         self.publishes = bool(settings.RELAY_FROM_STORE) if publishes is None else publishes
+        # Under Sentinel, a sender forgets a message when its acknowledgement arrives: that must not
+        # happen before a replica has the message, or a fail-over could lose it with nobody holding
+        # a copy (docs/RESILIENCE.md). So the acknowledgement is relayed after WAIT.
+        self.ack_replicas = int(settings.REDIS_ACK_REPLICAS) if ack_replicas is None else ack_replicas
+        self._ack_wait_off_until = 0.0
         self._clients: dict[int, tuple[aioredis.Redis, dict[str, Any]]] = {}
         self._batch: _ClaimBatch | None = None
 
@@ -420,10 +432,33 @@ class RedisStore(LiveStore):
         self, sid: str, receiver: Side, seq: int, *, counsellor: int = 0, publish: str | None = None
     ) -> str | None:
         args: list[Any] = [sid, receiver, seq, counsellor]
+        if self.ack_replicas > 0 and time.monotonic() >= self._ack_wait_off_until:
+            return await self._ack_after_replica(args, publish if self.publishes else None)
         if publish is not None and self.publishes:
             args.append(publish)
         channel = await self._run("ack", *args)
         return _text(channel) if channel else None
+
+    async def _ack_after_replica(self, args: list[Any], publish: str | None) -> str | None:
+        """Forget the frames, wait until a replica has every write up to here (the frames' own
+        appends came before), then tell the sender: one round trip, a pipeline on one connection.
+
+        WAIT covers the writes of its own connection, so it follows the ack script's write. A
+        replica that does not confirm within REDIS_ACK_WAIT_MS delays one acknowledgement by that
+        much; then waiting is off for ACK_WAIT_BACKOFF_SECONDS (chat/store/lua/ack_notify.lua)."""
+        client, scripts = self._connection()
+        async with client.pipeline(transaction=False) as pipe:
+            await scripts["ack"](keys=[], args=args, client=pipe)
+            pipe.execute_command("WAIT", self.ack_replicas, int(settings.REDIS_ACK_WAIT_MS))
+            if publish is not None:
+                await scripts["ack_notify"](keys=[], args=[args[0], args[1], publish], client=pipe)
+            results = await pipe.execute()
+        channel, confirmed = results[0], int(results[1])
+        if confirmed < self.ack_replicas:
+            self._ack_wait_off_until = time.monotonic() + ACK_WAIT_BACKOFF_SECONDS
+        if not channel:
+            return None
+        return _text(channel)
 
     @_unavailable_on_connection_errors
     async def pending_frames(self, sid: str, sender: Side) -> list[tuple[int, str]]:

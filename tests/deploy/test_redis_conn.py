@@ -59,14 +59,26 @@ def test_it_gives_channels_redis_the_sentinel_shape_it_documents() -> None:
     # channels-redis: {"sentinels": [(host, port)], "master_name": ..., **connection kwargs}
     assert channel_layer_hosts(
         hosts=["redis://ignored"], sentinels=["s1:26379", "s2:26379"], master_name="helpline", db=3, password="pw"
-    ) == [{"sentinels": [("s1", 26379), ("s2", 26379)], "master_name": "helpline", "db": 3, "password": "pw"}]
+    )[0] | {"retry": None} == {
+        "sentinels": [("s1", 26379), ("s2", 26379)], "master_name": "helpline", "db": 3, "password": "pw",
+        "sentinel_kwargs": {"socket_timeout": 2.0, "socket_connect_timeout": 2.0}, "socket_connect_timeout": 1.0,
+        "retry": None,
+    }
+
+
+def test_it_lets_the_layer_find_a_new_master_quickly() -> None:
+    from redis.backoff import ConstantBackoff
+
+    (host,) = channel_layer_hosts(hosts=[], sentinels=["s1:26379"], master_name="m", db=0, password="")
+    assert isinstance(host, dict)
+    assert host["retry"].get_retries() == 2 and isinstance(host["retry"]._backoff, ConstantBackoff)
 
 
 def settings_in_subprocess(env: dict[str, str]) -> dict[str, object]:
     code = (
         "import json, django; from django.conf import settings; django.setup();"
         "print(json.dumps({'layer': settings.CHANNEL_LAYERS['default'], 'cache': settings.CACHES['default'],"
-        " 'store': settings.LIVE_STORE}))"
+        " 'store': settings.LIVE_STORE}, default=lambda o: type(o).__name__))"
     )
     base = {k: v for k, v in os.environ.items() if not k.startswith(("REDIS", "DJANGO", "PYTEST"))}
     base.update({"DJANGO_SETTINGS_MODULE": "helpline.settings", "SECRET_KEY": "k" * 50, **env})
@@ -78,7 +90,9 @@ def settings_in_subprocess(env: dict[str, str]) -> dict[str, object]:
 def test_it_loads_settings_with_sentinels_and_no_redis_url() -> None:
     loaded = settings_in_subprocess({"REDIS_SENTINELS": "10.0.0.1:26379,10.0.0.2:26379", "REDIS_SENTINEL_DB": "2"})
     assert loaded["layer"]["CONFIG"]["hosts"] == [  # type: ignore[index]
-        {"sentinels": [["10.0.0.1", 26379], ["10.0.0.2", 26379]], "master_name": "mymaster", "db": 2}
+        {"sentinels": [["10.0.0.1", 26379], ["10.0.0.2", 26379]], "master_name": "mymaster", "db": 2,
+         "sentinel_kwargs": {"socket_timeout": 2.0, "socket_connect_timeout": 2.0}, "socket_connect_timeout": 1.0,
+         "retry": "Retry"}
     ]
     assert loaded["cache"]["OPTIONS"]["pool_class"] == "helpline.redis_conn.SentinelMasterPool"  # type: ignore[index]
     assert loaded["store"] == "chat.store.redis.RedisStore"

@@ -74,7 +74,10 @@ export const conversationMethods = {
     let text;
     try {
       text = await cipher.open(frame.seq, frame.ct);
-    } catch (_) {
+    } catch (error) {
+      // A gap is a message still on its way (redelivered after a store fail-over, in order):
+      // this one is dropped unacknowledged and comes again. Anything else cannot be trusted.
+      if (error && error.code === "gap") return;
       this.securityStop();
       return;
     }

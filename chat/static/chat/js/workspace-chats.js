@@ -62,6 +62,12 @@ export const chatHandlers = {
       // Back after a reload without this chat's keys: the help-seeker runs a fresh handshake.
       logLine(chat, "system", t("rekeying"));
       send({ type: "rekey", session: chat.session });
+    } else if (frame.hs === "done" && !isNew) {
+      // The server sends a chat again when the live store is back after an outage or a fail-over
+      // (docs/PROTOCOL.md 3.6): send again what it may have refused or lost meanwhile.
+      for (const [seq, entry] of [...chat.unacked.entries()].sort((a, b) => a[0] - b[0])) {
+        send({ type: "msg", session: chat.session, seq, ct: entry.ct });
+      }
     }
   },
   async hs_init(frame) {
@@ -106,6 +112,9 @@ export const chatHandlers = {
     try {
       result = await chat.cipher.open(frame.seq, frame.ct);
     } catch (error) {
+      // A gap is a message still on its way (redelivered after a store fail-over, in order):
+      // this one is dropped unacknowledged and comes again. Anything else cannot be trusted.
+      if (error && error.code === "gap") return;
       logLine(chat, "system", t("message_unreadable"));
       announce(t("message_unreadable"), { urgent: true });
       send({ type: "end", session: chat.session });
