@@ -172,9 +172,10 @@ class BaseConsumer(AsyncWebsocketConsumer):
             await getattr(self, "on_" + frame.type)(frame)
         except StoreUnavailable:
             await self.unavailable()
-        except Exception:
-            # Never a stack trace to the client, never the frame in the log.
-            logger.exception("%s failed handling a %s frame", type(self).__name__, frame.type)
+        except Exception as exc:
+            # Never a stack trace to the client, never the frame in the log: the exception's type
+            # only, since its message or a traceback can carry a session id or frame values.
+            logger.error("%s failed handling a %s frame: %s", type(self).__name__, frame.type, exc.__class__.__name__)
             await self.send(text_data=protocol.error_frame("server_error", "something went wrong on our side"))
 
     async def send(self, text_data: str | None = None, bytes_data: bytes | None = None, close: bool = False) -> None:
